@@ -1,0 +1,206 @@
+"""Conversion between `cleaner` objects and `cleaner.v1` messages.
+
+The one place both the server and the client helper translate: library types
+to proto and back, exceptions to `CleanError` and back. Imports protobuf, so
+`cleaner/__init__.py` must never import it.
+"""
+
+from __future__ import annotations
+
+from ._errors import (
+    BinaryInputError,
+    CleanerError,
+    EmptyInputError,
+    InputError,
+    InputTooLargeError,
+    OptionsError,
+)
+from ._model import Article, Category, Dateline, Format, Metadata, RemovedLine
+from ._options import DEFAULT_MAX_INPUT_BYTES, Options
+from .v1 import cleaner_pb2 as pb
+
+# Enum maps built from the closed Python enums, so a new member without a
+# proto value fails at import, not at run time.
+_CATEGORY_TO_PB: dict[Category, pb.Category.ValueType] = {c: pb.Category.Value(f"CATEGORY_{c.name}") for c in Category}
+_CATEGORY_FROM_PB: dict[int, Category] = {int(v): c for c, v in _CATEGORY_TO_PB.items()}
+_FORMAT_TO_PB: dict[Format, pb.Format.ValueType] = {f: pb.Format.Value(f"FORMAT_{f.name}") for f in Format}
+_FORMAT_FROM_PB: dict[int, Format] = {int(v): f for f, v in _FORMAT_TO_PB.items()}
+_ENGINE_FROM_PB: dict[int, str | None] = {
+    pb.HTML_ENGINE_UNSPECIFIED: None,
+    pb.HTML_ENGINE_TRAFILATURA: "trafilatura",
+    pb.HTML_ENGINE_FAST: "fast",
+}
+_ENGINE_TO_PB: dict[str, pb.HtmlEngine.ValueType] = {
+    "trafilatura": pb.HTML_ENGINE_TRAFILATURA,
+    "fast": pb.HTML_ENGINE_FAST,
+}
+
+# --- articles -------------------------------------------------------------
+
+
+def article_to_proto(a: Article) -> pb.Article:
+    """The server's hot path: one constructor call, no field-by-field sets."""
+    d = a.dateline
+    m = a.metadata
+    return pb.Article(
+        title=a.title,
+        subtitle=a.subtitle,
+        dateline=pb.Dateline(raw=d.raw, location=d.location, agency=d.agency, date=d.date) if d else None,
+        body=a.body,
+        paragraphs=a.paragraphs,
+        removed=[
+            pb.RemovedLine(text=r.text, category=_CATEGORY_TO_PB[r.category], rule=r.rule, line=r.line)
+            for r in a.removed
+        ],
+        metadata=pb.Metadata(
+            author=m.author, published=m.published, site_name=m.site_name, language=m.language, url=m.url
+        ),
+        format=_FORMAT_TO_PB[a.format],
+    )
+
+
+def article_from_proto(m: pb.Article) -> Article:
+    """Back to the library type; unknown enum values (a newer server) degrade gracefully."""
+    d = m.dateline
+    md = m.metadata
+    return Article(
+        title=m.title,
+        subtitle=m.subtitle,
+        dateline=Dateline(raw=d.raw, location=d.location, agency=d.agency, date=d.date)
+        if m.HasField("dateline")
+        else None,
+        paragraphs=list(m.paragraphs),
+        removed=[
+            RemovedLine(text=r.text, category=_CATEGORY_FROM_PB.get(r.category, Category.OTHER), rule=r.rule,
+                        line=r.line)
+            for r in m.removed
+        ],
+        metadata=Metadata(author=md.author, published=md.published, site_name=md.site_name, language=md.language,
+                          url=md.url),
+        format=_FORMAT_FROM_PB.get(m.format, Format.TEXT),
+    )
+
+
+# --- requests -------------------------------------------------------------
+
+
+def format_to_proto(value: str | Format) -> pb.Format.ValueType:
+    """"auto" (or "") is FORMAT_UNSPECIFIED; anything unknown is an OptionsError, as in `clean()`."""
+    if isinstance(value, Format):
+        return _FORMAT_TO_PB[value]
+    if value in ("auto", ""):
+        return pb.FORMAT_UNSPECIFIED
+    try:
+        return _FORMAT_TO_PB[Format(value)]
+    except ValueError:
+        raise OptionsError("format", f"unknown format {value!r}; use 'auto', 'text' or 'html'") from None
+
+
+def format_from_proto(value: int) -> str:
+    """The `format` argument of `clean()` for a request's hint."""
+    if value == pb.FORMAT_UNSPECIFIED:
+        return "auto"
+    try:
+        return _FORMAT_FROM_PB[value].value
+    except KeyError:
+        raise OptionsError("format", f"unknown format value {value}") from None
+
+
+def document_to_proto(raw: str | bytes, format: str | Format = "auto", url: str | None = None,
+                      id: str = "") -> pb.Document:
+    """A request document; str goes as `text`, bytes as `data` (charset detected server-side)."""
+    fmt = format_to_proto(format)
+    if isinstance(raw, str):
+        return pb.Document(text=raw, format=fmt, url=url or "", id=id)
+    if isinstance(raw, (bytes, bytearray, memoryview)):
+        return pb.Document(data=bytes(raw), format=fmt, url=url or "", id=id)
+    raise OptionsError("raw", f"expected str or bytes, got {type(raw).__name__}")
+
+
+def raw_from_proto(doc: pb.Document) -> str | bytes:
+    """The document's content; a document with neither text nor data is empty."""
+    which = doc.WhichOneof("content")
+    if which == "text":
+        return doc.text
+    if which == "data":
+        return doc.data
+    raise EmptyInputError("document has no content: set text or data")
+
+
+def raw_field(doc: pb.Document) -> str:
+    """The name of the content field that was set ("content" for neither), for error reports."""
+    return doc.WhichOneof("content") or "content"
+
+
+def options_to_proto(options: Options | None) -> pb.CleanOptions | None:
+    if options is None:
+        return None
+    return pb.CleanOptions(include_removed=options.include_removed, html_engine=_ENGINE_TO_PB[options.html_engine])
+
+
+def options_from_proto(m: pb.CleanOptions | None, max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Options:
+    """Request options over the server's limits; `max_input_bytes` is the server's, never the client's."""
+    if m is None:
+        return Options(max_input_bytes=max_input_bytes)
+    engine = _ENGINE_FROM_PB.get(m.html_engine, "?")
+    if engine == "?":
+        raise OptionsError("options.html_engine", f"unknown html engine value {m.html_engine}")
+    include = m.include_removed if m.HasField("include_removed") else True
+    return Options(include_removed=include, max_input_bytes=max_input_bytes, html_engine=engine or "trafilatura")
+
+
+# --- errors ---------------------------------------------------------------
+
+# Most specific first: the first isinstance match wins.
+_REASONS: tuple[tuple[type[CleanerError], pb.ErrorReason.ValueType], ...] = (
+    (EmptyInputError, pb.ERROR_REASON_EMPTY_INPUT),
+    (BinaryInputError, pb.ERROR_REASON_BINARY_INPUT),
+    (InputTooLargeError, pb.ERROR_REASON_INPUT_TOO_LARGE),
+    (InputError, pb.ERROR_REASON_INVALID_INPUT),
+    (OptionsError, pb.ERROR_REASON_INVALID_OPTION),
+)
+
+
+def error_to_proto(exc: CleanerError, raw_field: str = "content") -> pb.CleanError:
+    """A library error as a per-document `CleanError`; `raw_field` names the content field."""
+    reason = next((r for t, r in _REASONS if isinstance(exc, t)), pb.ERROR_REASON_INTERNAL)
+    field = getattr(exc, "field", "")
+    if field == "raw":
+        field = raw_field
+    err = pb.CleanError(reason=reason, field=field, message=str(exc))
+    if isinstance(exc, InputTooLargeError):
+        err.size = exc.size
+        err.limit = exc.limit
+    return err
+
+
+def error_from_proto(e: pb.CleanError) -> CleanerError:
+    """Rebuild the library exception a `CleanError` stands for."""
+    exc: CleanerError
+    if e.reason == pb.ERROR_REASON_INPUT_TOO_LARGE:
+        exc = InputTooLargeError(e.size, e.limit)
+    elif e.reason == pb.ERROR_REASON_INVALID_OPTION:
+        exc = OptionsError(e.field, e.message)
+        exc.args = (e.message,)  # the server's message already names the field
+    else:
+        cls: type[CleanerError] = {
+            pb.ERROR_REASON_EMPTY_INPUT: EmptyInputError,
+            pb.ERROR_REASON_BINARY_INPUT: BinaryInputError,
+            pb.ERROR_REASON_INVALID_INPUT: InputError,
+        }.get(e.reason, CleanerError)
+        exc = cls(e.message)
+        if isinstance(exc, InputError) and e.field:
+            exc.field = e.field
+    return exc
+
+
+def reason_name(reason: int) -> str:
+    """"EMPTY_INPUT" for ERROR_REASON_EMPTY_INPUT: the google.rpc.ErrorInfo reason."""
+    return pb.ErrorReason.Name(reason).removeprefix("ERROR_REASON_")  # type: ignore[arg-type]
+
+
+def reason_from_name(name: str) -> pb.ErrorReason.ValueType:
+    try:
+        return pb.ErrorReason.Value("ERROR_REASON_" + name)
+    except ValueError:
+        return pb.ERROR_REASON_INTERNAL

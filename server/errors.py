@@ -1,0 +1,61 @@
+"""Rich gRPC errors: google.rpc.Status with BadRequest / ErrorInfo / RetryInfo details.
+
+The details travel in the `grpc-status-details-bin` trailer, which any gRPC
+client can decode (grpcio-status in Python, `@grpc/grpc-js` metadata in Node).
+"""
+
+from __future__ import annotations
+
+import grpc
+from google.protobuf import any_pb2, duration_pb2
+from google.rpc import code_pb2, error_details_pb2, status_pb2  # type: ignore[import-untyped]
+from grpc_status import rpc_status
+
+DOMAIN = "cleaner.v1"
+
+
+class CallError(Exception):
+    """Raised inside a handler to end the call with this status."""
+
+    def __init__(self, status: grpc.Status) -> None:
+        super().__init__(status.details)
+        self.status = status
+
+
+def _status(code: int, message: str, *details: object) -> grpc.Status:
+    packed = []
+    for d in details:
+        a = any_pb2.Any()
+        a.Pack(d)  # type: ignore[arg-type]
+        packed.append(a)
+    return rpc_status.to_status(status_pb2.Status(code=code, message=message, details=packed))
+
+
+def invalid_argument(field: str, message: str, reason: str) -> CallError:
+    """Bad input: a field violation naming the request field, plus the ErrorReason name."""
+    violation = error_details_pb2.BadRequest.FieldViolation(field=field, description=message)
+    return CallError(_status(
+        code_pb2.INVALID_ARGUMENT,
+        f"{field}: {message}" if field and not message.startswith(f"{field}:") else message,
+        error_details_pb2.BadRequest(field_violations=[violation]),
+        error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN),
+    ))
+
+
+def overloaded(limit: int) -> CallError:
+    """The concurrency cap; RetryInfo tells clients this one is worth retrying."""
+    retry = error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(nanos=50_000_000))
+    return CallError(_status(
+        code_pb2.RESOURCE_EXHAUSTED,
+        f"server busy: {limit} calls in progress on this worker; retry with backoff",
+        retry,
+        error_details_pb2.ErrorInfo(reason="OVERLOADED", domain=DOMAIN),
+    ))
+
+
+def unauthenticated() -> CallError:
+    return CallError(_status(code_pb2.UNAUTHENTICATED, "missing or wrong bearer token in the authorization metadata"))
+
+
+def internal(call_id: str) -> CallError:
+    return CallError(_status(code_pb2.INTERNAL, f"internal error; call id {call_id}"))
