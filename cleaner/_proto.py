@@ -38,25 +38,33 @@ _ENGINE_TO_PB: dict[str, pb.HtmlEngine.ValueType] = {
 # --- articles -------------------------------------------------------------
 
 
-def article_to_proto(a: Article) -> pb.Article:
-    """The server's hot path: one constructor call, no field-by-field sets."""
-    d = a.dateline
+def article_into_proto(dst: pb.Article, a: Article) -> None:
+    """Fill `dst` (e.g. `result.article` of a batch response) in place.
+
+    The server's hot path: passing sub-messages to constructors copies them
+    (about 10x slower for a batch), so fields are set where they will live.
+    """
+    dst.title = a.title
+    dst.subtitle = a.subtitle
+    if a.dateline is not None:
+        d = a.dateline
+        dl = dst.dateline
+        dl.raw, dl.location, dl.agency, dl.date = d.raw, d.location, d.agency, d.date
+    dst.body = a.body
+    dst.paragraphs.extend(a.paragraphs)
+    add = dst.removed.add
+    for r in a.removed:
+        add(text=r.text, category=_CATEGORY_TO_PB[r.category], rule=r.rule, line=r.line)
     m = a.metadata
-    return pb.Article(
-        title=a.title,
-        subtitle=a.subtitle,
-        dateline=pb.Dateline(raw=d.raw, location=d.location, agency=d.agency, date=d.date) if d else None,
-        body=a.body,
-        paragraphs=a.paragraphs,
-        removed=[
-            pb.RemovedLine(text=r.text, category=_CATEGORY_TO_PB[r.category], rule=r.rule, line=r.line)
-            for r in a.removed
-        ],
-        metadata=pb.Metadata(
-            author=m.author, published=m.published, site_name=m.site_name, language=m.language, url=m.url
-        ),
-        format=_FORMAT_TO_PB[a.format],
-    )
+    md = dst.metadata
+    md.author, md.published, md.site_name, md.language, md.url = m.author, m.published, m.site_name, m.language, m.url
+    dst.format = _FORMAT_TO_PB[a.format]
+
+
+def article_to_proto(a: Article) -> pb.Article:
+    msg = pb.Article()
+    article_into_proto(msg, a)
+    return msg
 
 
 def article_from_proto(m: pb.Article) -> Article:
@@ -167,11 +175,18 @@ def error_to_proto(exc: CleanerError, raw_field: str = "content") -> pb.CleanErr
     field = getattr(exc, "field", "")
     if field == "raw":
         field = raw_field
-    err = pb.CleanError(reason=reason, field=field, message=str(exc))
+    err = pb.CleanError(reason=reason, field=field, message=bare_message(exc))
     if isinstance(exc, InputTooLargeError):
         err.size = exc.size
         err.limit = exc.limit
     return err
+
+
+def bare_message(exc: CleanerError) -> str:
+    """The message without the "field: " prefix OptionsError puts in front."""
+    text = str(exc)
+    field = getattr(exc, "field", "")
+    return text.removeprefix(f"{field}: ") if isinstance(exc, OptionsError) else text
 
 
 def error_from_proto(e: pb.CleanError) -> CleanerError:
@@ -181,7 +196,6 @@ def error_from_proto(e: pb.CleanError) -> CleanerError:
         exc = InputTooLargeError(e.size, e.limit)
     elif e.reason == pb.ERROR_REASON_INVALID_OPTION:
         exc = OptionsError(e.field, e.message)
-        exc.args = (e.message,)  # the server's message already names the field
     else:
         cls: type[CleanerError] = {
             pb.ERROR_REASON_EMPTY_INPUT: EmptyInputError,

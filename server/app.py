@@ -6,12 +6,11 @@ with `so_reuseport=False` so two servers never share a port by accident.
 
 from __future__ import annotations
 
+from concurrent import futures
 from dataclasses import dataclass
 
 import grpc
-import grpc.aio
-from grpc_health.v1 import _async as health_aio
-from grpc_health.v1 import health_pb2, health_pb2_grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from . import logs, tls
@@ -48,23 +47,27 @@ def server_options(config: ServerConfig) -> list[tuple[str, int]]:
 
 @dataclass
 class Running:
-    server: grpc.aio.Server
-    health: health_aio.HealthServicer
+    server: grpc.Server
+    health: health.HealthServicer
     port: int
 
-    async def stop(self, grace: float) -> None:
+    def stop(self, grace: float) -> None:
         """Drain: health NOT_SERVING, refuse new calls, let in-flight ones finish within `grace`."""
-        await self.health.enter_graceful_shutdown()
-        await self.server.stop(grace)
+        self.health.enter_graceful_shutdown()
+        self.server.stop(grace).wait()
 
 
-async def start(config: ServerConfig, *, metrics: Metrics | None = None, tls_files: tls.TlsFiles | None = None,
-                port: int | None = None) -> Running:
+def start(config: ServerConfig, *, metrics: Metrics | None = None, tls_files: tls.TlsFiles | None = None,
+          port: int | None = None) -> Running:
     """Build, bind and start the server; `port` overrides `config.port` (the parent's reserved port)."""
-    server = grpc.aio.server(options=server_options(config))
-    guard = CallGuard(max_concurrent=config.max_concurrent, token=config.token, metrics=metrics)
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="grpc-handler"),
+        options=server_options(config),
+        maximum_concurrent_rpcs=config.max_concurrent,
+    )
+    guard = CallGuard(token=config.token, metrics=metrics)
     add_to_server(CleanerServicer(guard, max_input_bytes=config.max_input_bytes, max_batch=config.max_batch), server)
-    health_servicer = health_aio.HealthServicer()
+    health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     names = (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME)
     reflection.enable_server_reflection(names, server)
@@ -78,8 +81,8 @@ async def start(config: ServerConfig, *, metrics: Metrics | None = None, tls_fil
         raise BindError(f"cannot listen on {address}: {exc}") from None
     if not bound:
         raise BindError(f"cannot listen on {address}")
-    await server.start()
+    server.start()
     for name in ("", SERVICE_NAME):
-        await health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
+        health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.debug("serving", extra={"fields": {"address": bind_address(config.host, bound), "tls": tls_files is not None}})
     return Running(server, health_servicer, bound)

@@ -20,8 +20,12 @@ DEFAULT_PORT = 50051
 DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 #: Documents per CleanBatch call (documented in the proto).
 MAX_BATCH = 1000
-#: Calls one worker process runs or holds at once; past it: RESOURCE_EXHAUSTED.
+#: Calls one worker process runs or queues at once; past it grpc answers
+#: RESOURCE_EXHAUSTED at once (health checks count too, hence the headroom).
 DEFAULT_MAX_CONCURRENT = 64
+#: Handler threads per worker: the GIL runs one at a time, a few more keep
+#: health checks answered while a long batch runs.
+DEFAULT_THREADS = 4
 #: Seconds in-flight calls get to finish after SIGTERM.
 DEFAULT_GRACE = 20.0
 #: Connections are closed (GOAWAY) after this many seconds, so clients
@@ -35,6 +39,7 @@ class ServerConfig:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     workers: int = 0  # 0: one per core
+    threads: int = DEFAULT_THREADS
     max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES
     max_concurrent: int = DEFAULT_MAX_CONCURRENT
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
@@ -72,6 +77,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="port; 0 picks a free one (CLEANER_PORT)")
     p.add_argument("--workers", type=int, default=env_or("WORKERS", 0),
                    help="worker processes; 0 = one per core (CLEANER_WORKERS)")
+    p.add_argument("--threads", type=int, default=env_or("THREADS", DEFAULT_THREADS),
+                   help="handler threads per worker (CLEANER_THREADS)")
     p.add_argument("--max-message-bytes", type=int, default=env_or("MAX_MESSAGE_BYTES", DEFAULT_MAX_MESSAGE_BYTES),
                    help="largest request message (CLEANER_MAX_MESSAGE_BYTES)")
     p.add_argument("--max-concurrent", type=int, default=env_or("MAX_CONCURRENT", DEFAULT_MAX_CONCURRENT),
@@ -130,6 +137,7 @@ def from_args(args: argparse.Namespace, environ: Mapping[str, str] | None = None
     checks = (
         (0 <= args.port <= 65535, "--port must be 0..65535"),
         (args.workers >= 0, "--workers must be >= 0"),
+        (args.threads > 0, "--threads must be positive"),
         (args.max_message_bytes > 0, "--max-message-bytes must be positive"),
         (args.max_concurrent > 0, "--max-concurrent must be positive"),
         (args.max_input_bytes > 0, "--max-input-bytes must be positive"),
@@ -145,6 +153,7 @@ def from_args(args: argparse.Namespace, environ: Mapping[str, str] | None = None
         host=args.host,
         port=int(args.port),
         workers=int(args.workers),
+        threads=int(args.threads),
         max_message_bytes=int(args.max_message_bytes),
         max_concurrent=int(args.max_concurrent),
         max_input_bytes=int(args.max_input_bytes),

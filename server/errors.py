@@ -7,7 +7,7 @@ client can decode (grpcio-status in Python, `@grpc/grpc-js` metadata in Node).
 from __future__ import annotations
 
 import grpc
-from google.protobuf import any_pb2, duration_pb2
+from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2  # type: ignore[import-untyped]
 from grpc_status import rpc_status
 
@@ -31,25 +31,14 @@ def _status(code: int, message: str, *details: object) -> grpc.Status:
     return rpc_status.to_status(status_pb2.Status(code=code, message=message, details=packed))
 
 
-def invalid_argument(field: str, message: str, reason: str) -> CallError:
-    """Bad input: a field violation naming the request field, plus the ErrorReason name."""
+def invalid_argument(field: str, message: str, reason: str, metadata: dict[str, str] | None = None) -> CallError:
+    """Bad input: a field violation naming the request field, plus the ErrorReason name (and e.g. size/limit)."""
     violation = error_details_pb2.BadRequest.FieldViolation(field=field, description=message)
     return CallError(_status(
         code_pb2.INVALID_ARGUMENT,
-        f"{field}: {message}" if field and not message.startswith(f"{field}:") else message,
+        f"{field}: {message}" if field else message,
         error_details_pb2.BadRequest(field_violations=[violation]),
-        error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN),
-    ))
-
-
-def overloaded(limit: int) -> CallError:
-    """The concurrency cap; RetryInfo tells clients this one is worth retrying."""
-    retry = error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(nanos=50_000_000))
-    return CallError(_status(
-        code_pb2.RESOURCE_EXHAUSTED,
-        f"server busy: {limit} calls in progress on this worker; retry with backoff",
-        retry,
-        error_details_pb2.ErrorInfo(reason="OVERLOADED", domain=DOMAIN),
+        error_details_pb2.ErrorInfo(reason=reason, domain=DOMAIN, metadata=metadata or {}),
     ))
 
 

@@ -1,16 +1,14 @@
 """Helpers for tests and benchmarks: an in-process server on a free port, test certificates.
 
-`InProcessServer` runs the real server (same `app.start`) on its own event
-loop in a background thread, bound to 127.0.0.1 port 0 without SO_REUSEPORT,
-so each test gets a private port.
+`InProcessServer` runs the real server (same `app.start` as a worker) in
+this process, bound to 127.0.0.1 port 0 without SO_REUSEPORT, so each test
+gets a private port.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import subprocess
-import threading
 from pathlib import Path
 from types import TracebackType
 
@@ -26,8 +24,6 @@ class InProcessServer:
         self.config = dataclasses.replace(base, host="127.0.0.1", port=0, so_reuseport=False)
         self._metrics = metrics
         self._tls = tls_files
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, name="grpc-test-server", daemon=True)
         self._running: app.Running | None = None
         self.port = 0
 
@@ -36,18 +32,14 @@ class InProcessServer:
         return f"127.0.0.1:{self.port}"
 
     def start(self) -> InProcessServer:
-        self._thread.start()
-        coro = app.start(self.config, metrics=self._metrics, tls_files=self._tls)
-        self._running = asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=10)
+        self._running = app.start(self.config, metrics=self._metrics, tls_files=self._tls)
         self.port = self._running.port
         return self
 
     def stop(self, grace: float = 0) -> None:
         if self._running is not None:
-            asyncio.run_coroutine_threadsafe(self._running.stop(grace), self._loop).result(timeout=grace + 10)
+            self._running.stop(grace)
             self._running = None
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=5)
 
     def __enter__(self) -> InProcessServer:
         return self.start()

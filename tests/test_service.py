@@ -89,7 +89,7 @@ def test_clean_bad_input_is_invalid_argument(stub: pb_grpc.CleanerServiceStub, d
     with pytest.raises(grpc.RpcError) as info:
         stub.Clean(pb.CleanRequest(document=doc))
     err = info.value
-    assert err.code() == grpc.StatusCode.INVALID_ARGUMENT  # type: ignore[attr-defined]
+    assert err.code() == grpc.StatusCode.INVALID_ARGUMENT
     violations, got_reason = details(err)
     assert [v.field for v in violations] == [field]
     assert got_reason == reason
@@ -99,7 +99,7 @@ def test_clean_bad_option_is_invalid_argument(stub: pb_grpc.CleanerServiceStub) 
     req = pb.CleanRequest(document=pb.Document(text="x y z"), options=pb.CleanOptions(html_engine=9))  # type: ignore[arg-type]
     with pytest.raises(grpc.RpcError) as info:
         stub.Clean(req)
-    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT  # type: ignore[attr-defined]
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert details(info.value)[0][0].field == "options.html_engine"
 
 
@@ -109,7 +109,7 @@ def test_undecodable_request_is_invalid_argument(server: InProcessServer) -> Non
         call = channel.unary_unary("/cleaner.v1.CleanerService/Clean")
         with pytest.raises(grpc.RpcError) as info:
             call(pb.CleanRequest(document=pb.Document(text="ab")).SerializeToString().replace(b"ab", b"a\xff"))
-    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT  # type: ignore[attr-defined]
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
 def test_batch_items_fail_on_their_own(stub: pb_grpc.CleanerServiceStub) -> None:
@@ -134,7 +134,7 @@ def test_batch_empty_and_over_maximum(stub: pb_grpc.CleanerServiceStub) -> None:
     assert len(stub.CleanBatch(pb.CleanBatchRequest()).results) == 0
     with pytest.raises(grpc.RpcError) as info:
         stub.CleanBatch(pb.CleanBatchRequest(documents=[pb.Document(text="a b c")] * 51))
-    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT  # type: ignore[attr-defined]
+    assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert details(info.value)[0][0].field == "documents"
 
 
