@@ -109,6 +109,7 @@ class CleanerClient:
         self._metadata: tuple[tuple[str, str], ...] = (("authorization", f"Bearer {token}"),) if token else ()
         creds = _credentials(tls_ca, tls_cert, tls_key)
         self._lock = threading.Lock()
+        self._turn = 0
         self._channels = [
             _Channel(_open(target, creds)) for target in targets for _ in range(max(1, channels_per_target))
         ]
@@ -169,8 +170,11 @@ class CleanerClient:
     # --- internals ------------------------------------------------------------
 
     def _pick(self) -> _Channel:
+        """The connection with the fewest calls in flight; ties rotate, so every connection gets used."""
         with self._lock:
-            ch = min(self._channels, key=lambda c: c.in_flight)
+            chs = self._channels
+            start = self._turn = (self._turn + 1) % len(chs)
+            ch = min((chs[(start + k) % len(chs)] for k in range(len(chs))), key=lambda c: c.in_flight)
             ch.in_flight += 1
             return ch
 

@@ -8,7 +8,11 @@ gets a private port.
 from __future__ import annotations
 
 import dataclasses
+import os
+import signal
 import subprocess
+import sys
+import tempfile
 from pathlib import Path
 from types import TracebackType
 
@@ -46,6 +50,96 @@ class InProcessServer:
 
     def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
+
+
+class ServeProcess:
+    """`cleaner serve` as a subprocess on a free port (the real process model); stderr goes to a file."""
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None, start_timeout: float = 30.0) -> None:
+        self._log = tempfile.NamedTemporaryFile(prefix="cleaner-serve-", suffix=".log", delete=False)  # noqa: SIM115
+        cmd = [sys.executable, "-m", "cleaner.cli", "serve", "--host", "127.0.0.1", "--port", "0", *args]
+        self.proc = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.PIPE,
+                                     stderr=self._log, text=True, env={**os.environ, **(env or {})})
+        assert self.proc.stdout is not None
+        self.banner = self.proc.stdout.readline()  # blocks until every worker is ready (or the parent gives up)
+        if "listening on" not in self.banner:
+            self.proc.kill()
+            self.proc.wait()
+            raise RuntimeError(f"cleaner serve did not start: {self.banner!r}\n{self.log()}")
+        self.target = self.banner.split("listening on ", 1)[1].split()[0]
+        self.port = int(self.target.rsplit(":", 1)[1])
+
+    def log(self) -> str:
+        return Path(self._log.name).read_text(errors="replace")
+
+    def workers(self) -> list[int]:
+        """Pids of the worker processes (children of the parent)."""
+        return sorted(pid for pid, ppid in _ppids().items() if ppid == self.proc.pid)
+
+    def terminate(self, timeout: float = 30.0) -> int:
+        """SIGTERM the parent; its exit status."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(timeout)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self._log.close()
+
+    def __enter__(self) -> ServeProcess:
+        return self
+
+    def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+        Path(self._log.name).unlink(missing_ok=True)
+
+
+def _ppids() -> dict[int, int]:
+    out = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                out[int(entry)] = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    return out
+
+
+def socket_owners(port: int, state: str) -> dict[int, int]:
+    """pid -> number of its TCP sockets on local `port` in `state` ("0A" LISTEN, "01" ESTABLISHED)."""
+    inodes: dict[str, int] = {}
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            cols = line.split()
+            if int(cols[1].rsplit(":", 1)[1], 16) == port and cols[3] == state:
+                inodes[cols[9]] = 0
+    owners: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fds = os.listdir(f"/proc/{entry}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                link = os.readlink(f"/proc/{entry}/fd/{fd}")
+            except OSError:
+                continue
+            if link.startswith("socket:[") and link[8:-1] in inodes:
+                owners[int(entry)] = owners.get(int(entry), 0) + 1
+    return owners
 
 
 @dataclasses.dataclass(frozen=True)
