@@ -12,6 +12,7 @@ from __future__ import annotations
 import hmac
 import logging
 import time
+import traceback
 import uuid
 from types import TracebackType
 
@@ -26,6 +27,16 @@ _REQUEST_ID = "x-request-id"
 # Routine outcomes (success, a client's bad input or hang-up): one line at debug
 # only. The rest (auth failures, deadlines) at info; INTERNAL at error.
 _QUIET = frozenset({grpc.StatusCode.OK, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.CANCELLED})
+
+
+def log_failure(logger: logging.Logger, what: str, exc: BaseException, fields: dict[str, object]) -> None:
+    """An unexpected exception: its type and stack always, its message (which may
+    quote the document) only at debug level."""
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.error("%s: %s", what, type(exc).__name__, exc_info=exc, extra={"fields": fields})
+    else:
+        stack = "".join(traceback.format_tb(exc.__traceback__, limit=-8)).rstrip()
+        logger.error("%s: %s", what, type(exc).__name__, extra={"fields": {**fields, "stack": stack}})
 
 
 class Gone(Exception):
@@ -80,9 +91,7 @@ class Call:
             self._record(code)
             self.context.abort(code, "deadline exceeded" if expired else "cancelled")
         if isinstance(exc, Exception):
-            # Only the type and the stack at default level: messages may quote the document.
-            log.error("call failed: %s", type(exc).__name__, exc_info=log.isEnabledFor(logging.DEBUG),
-                      extra={"fields": self._fields(grpc.StatusCode.INTERNAL)})
+            log_failure(log, "call failed", exc, self._fields(grpc.StatusCode.INTERNAL))
             self._abort(errors.internal(self.id).status, logged=True)
 
     def _abort(self, status: grpc.Status, *, logged: bool = False) -> None:

@@ -22,7 +22,7 @@ from cleaner import _proto as conv
 from cleaner.v1 import cleaner_pb2 as pb
 
 from . import errors, logs
-from .calls import CallGuard
+from .calls import CallGuard, log_failure
 
 log = logs.get("service")
 SERVICE_NAME = "cleaner.v1.CleanerService"
@@ -87,7 +87,7 @@ class CleanerServicer:
         except CleanerError as exc:
             out.error.CopyFrom(conv.error_to_proto(exc, conv.raw_field(doc)))
         except Exception as exc:  # a library bug must not sink the other documents
-            log.error("document failed: %s", type(exc).__name__, extra={"fields": {"call_id": call_id, "doc": doc.id}})
+            log_failure(log, "document failed", exc, {"call_id": call_id, "doc": doc.id})
             out.error.CopyFrom(pb.CleanError(reason=pb.ERROR_REASON_INTERNAL,
                                              message=f"internal error; call id {call_id}"))
 

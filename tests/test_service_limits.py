@@ -109,7 +109,8 @@ def test_health_and_drain(slow_engine: None) -> None:
     channel, stub = stub_for(srv)
     health = health_pb2_grpc.HealthStub(channel)
     for service in ("", "cleaner.v1.CleanerService"):
-        assert health.Check(health_pb2.HealthCheckRequest(service=service)).status == health_pb2.HealthCheckResponse.SERVING
+        status = health.Check(health_pb2.HealthCheckRequest(service=service)).status
+        assert status == health_pb2.HealthCheckResponse.SERVING
     watch = health.Watch(health_pb2.HealthCheckRequest(service="cleaner.v1.CleanerService"))
     assert next(watch).status == health_pb2.HealthCheckResponse.SERVING
     in_flight = stub.CleanBatch.future(batch(50))  # 0.5 s

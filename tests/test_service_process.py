@@ -46,7 +46,7 @@ def test_port_in_use_is_a_clear_error() -> None:
         s.bind(("127.0.0.1", 0))
         s.listen()
         port = s.getsockname()[1]
-        with pytest.raises(RuntimeError, match="cannot listen on 127.0.0.1"):
+        with pytest.raises(RuntimeError, match=r"cannot listen on 127\.0\.0\.1"):
             ServeProcess("--workers", "1", "--port", str(port))
 
 
