@@ -7,12 +7,14 @@ Inputs: wcxb-dev/region/*.txt.gz (bytes, format auto). Rows:
 - embedded, 1 process: a loop over `cleaner.clean`;
 - embedded, N processes: a fork pool over the same documents, the Articles
   pickled back to the parent (the service must ship them back too);
-- service unary / batch (/ stream) at 1, 8 and 32 concurrent callers, against
+- service unary / batch at 1, 8 and 32 concurrent callers, against
   `cleaner serve` with N workers started here on a free port. Unary and batch
   go through `cleaner.client.CleanerClient` (so each result is a
   `cleaner.Article`, as embedded); a batch caller sends `--batch-docs`
   documents a call, chunked by the client into `--chunk` documents per RPC.
-  The stream row uses the generated stubs (the helper has no stream API).
+
+(A bidirectional CleanStream was measured here too and dropped from the API:
+it gave less throughput than CleanBatch for more CPU; see docs/service.md.)
 
 Client and server share this machine's cores, as embedded callers would.
 Every row is the best of --repeat runs, rows alternating, so a noisy moment
@@ -24,6 +26,7 @@ Exit status 1 when a --require ratio (of embedded over N processes) is missed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gzip
 import json
 import multiprocessing
@@ -38,6 +41,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import cleaner
+from cleaner.client import CleanerClient
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "bench-data"
@@ -121,10 +125,8 @@ def embedded_single(docs: list[bytes]) -> Row:
     with CpuMeter([]) as cpu:
         t = time.perf_counter()
         for d in docs:
-            try:
+            with contextlib.suppress(cleaner.CleanerError):
                 cleaner.clean(d)
-            except cleaner.CleanerError:
-                pass
         seconds = time.perf_counter() - t
     return Row("embedded 1 process", 1, len(docs), seconds, cpu.used)
 
@@ -189,16 +191,11 @@ def _run_callers(callers: int, jobs: Iterator[Callable[[], int]]) -> tuple[int, 
     return done[0], time.perf_counter() - t, latencies
 
 
-def service_unary(client: object, docs: list[bytes], callers: int, roots: list[int]) -> Row:
-    from cleaner.client import CleanerClient
-    assert isinstance(client, CleanerClient)
-
+def service_unary(client: CleanerClient, docs: list[bytes], callers: int, roots: list[int]) -> Row:
     def job(d: bytes) -> Callable[[], int]:
         def run() -> int:
-            try:
+            with contextlib.suppress(cleaner.InputError):
                 client.clean(d)
-            except cleaner.InputError:
-                pass
             return 1
         return run
 
@@ -207,9 +204,7 @@ def service_unary(client: object, docs: list[bytes], callers: int, roots: list[i
     return Row("service unary", callers, n, seconds, cpu.used, lat)
 
 
-def service_batch(client: object, docs: list[bytes], callers: int, batch_docs: int, roots: list[int]) -> Row:
-    from cleaner.client import CleanerClient
-    assert isinstance(client, CleanerClient)
+def service_batch(client: CleanerClient, docs: list[bytes], callers: int, batch_docs: int, roots: list[int]) -> Row:
     items = [(str(i), d, "auto", None) for i, d in enumerate(docs)]
     batches = [items[i:i + batch_docs] for i in range(0, len(items), batch_docs)]
 
@@ -219,44 +214,6 @@ def service_batch(client: object, docs: list[bytes], callers: int, batch_docs: i
     with CpuMeter(roots) as cpu:
         n, seconds, lat = _run_callers(callers, (job(b) for b in batches))
     return Row("service batch", callers, n, seconds, cpu.used, lat)
-
-
-def service_stream(target: str, docs: list[bytes], callers: int, roots: list[int]) -> Row:
-    """`callers` bidirectional streams, each sending its share of the documents."""
-    import grpc
-
-    from cleaner import _proto as conv
-    from cleaner.v1 import cleaner_pb2 as pb
-    from cleaner.v1 import cleaner_pb2_grpc as pb_grpc
-
-    shares = [docs[i::callers] for i in range(callers)]
-    channels = [grpc.insecure_channel(target, options=[("grpc.use_local_subchannel_pool", 1),
-                                                       ("grpc.max_receive_message_length", -1)])
-                for _ in range(min(callers, 8))]
-    latencies: list[float] = []
-
-    def run(k: int) -> None:
-        stub = pb_grpc.CleanerServiceStub(channels[k % len(channels)])
-        reqs = (pb.CleanStreamRequest(document=pb.Document(data=d)) for d in shares[k])
-        t = time.perf_counter()
-        for r in stub.CleanStream(reqs):
-            if r.result.HasField("article"):
-                conv.article_from_proto(r.result.article)
-            now = time.perf_counter()
-            latencies.append(now - t)
-            t = now
-
-    with CpuMeter(roots) as cpu:
-        threads = [threading.Thread(target=run, args=(k,)) for k in range(callers)]
-        t = time.perf_counter()
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        seconds = time.perf_counter() - t
-    for ch in channels:
-        ch.close()
-    return Row("service stream", callers, len(docs), seconds, cpu.used, latencies)
 
 
 # --- main ------------------------------------------------------------------------
@@ -286,14 +243,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--batch-docs", type=int, default=64, help="documents per clean_batch call")
     p.add_argument("--chunk", type=int, default=32, help="documents per CleanBatch RPC (client chunking)")
     p.add_argument("--repeat", type=int, default=3, help="runs per row; the best counts")
-    p.add_argument("--no-stream", action="store_true", help="skip the stream rows")
     p.add_argument("--json", type=Path, default=REPO_ROOT / "bench" / "out" / "service.json")
     p.add_argument("--require-batch", type=float, default=0.85, help="min batch/embedded-N ratio (0: off)")
     p.add_argument("--require-unary", type=float, default=0.60, help="min unary/embedded-N ratio (0: off)")
     args = p.parse_args(argv)
-
-    from cleaner.client import CleanerClient
-
     docs = load(args.data, args.limit)
     callers = [int(c) for c in args.callers.split(",")]
     print(f"{len(docs)} documents, {sum(map(len, docs)) / len(docs) / 1024:.1f} KiB average; "
@@ -313,8 +266,6 @@ def main(argv: list[str] | None = None) -> int:
                 for c in callers:
                     plan.append(lambda c=c: service_unary(client, docs, c, roots))  # type: ignore[misc]
                     plan.append(lambda c=c: service_batch(client, docs, c, args.batch_docs, roots))  # type: ignore[misc]
-                    if not args.no_stream:
-                        plan.append(lambda c=c: service_stream(target, docs, c, roots))  # type: ignore[misc]
                 for make in plan:
                     row = make()
                     runs.setdefault((row.name, row.callers), []).append(row)

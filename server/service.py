@@ -4,14 +4,14 @@ Runs on grpc's thread-pool server: measured here, it costs less CPU per call
 than grpc.aio (the per-call floor decides unary throughput), and health checks
 still get answered while a long batch holds another thread. A process has one
 core's worth of GIL, so the pool is small; the process model adds cores.
-Batches and streams check between documents that the caller is still there.
+Batches check between documents that the caller is still there.
 """
 
 from __future__ import annotations
 
 import collections
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TypeVar
 
 import grpc
@@ -58,7 +58,7 @@ def _reject_undecodable(request: object) -> None:
 
 
 class CleanerServicer:
-    """The three methods; per-call policy (auth, cap, logs, metrics) lives in `CallGuard`."""
+    """The two methods; per-call policy (auth, logs, metrics) lives in `CallGuard`."""
 
     def __init__(self, guard: CallGuard, *, max_input_bytes: int, max_batch: int) -> None:
         self._guard = guard
@@ -68,7 +68,7 @@ class CleanerServicer:
 
     # --- helpers ----------------------------------------------------------
 
-    def _options(self, request: pb.CleanRequest | pb.CleanBatchRequest | pb.CleanStreamRequest) -> Options:
+    def _options(self, request: pb.CleanRequest | pb.CleanBatchRequest) -> Options:
         return conv.options_from_proto(request.options if request.HasField("options") else None,
                                        self._max_input_bytes)
 
@@ -80,7 +80,7 @@ class CleanerServicer:
         return article
 
     def _result(self, out: pb.CleanResult, doc: pb.Document, options: Options, call_id: str) -> None:
-        """Fill `out` for one document of a batch or stream: it succeeds or fails on its own."""
+        """Fill `out` for one document of a batch: it succeeds or fails on its own."""
         out.id = doc.id
         try:
             conv.article_into_proto(out.article, self._clean(doc, options))
@@ -136,24 +136,6 @@ class CleanerServicer:
             return response
         raise AssertionError("unreachable")
 
-    def CleanStream(self, requests: Iterator[pb.CleanStreamRequest | Undecodable],
-                    context: Ctx) -> Iterator[pb.CleanStreamResponse]:
-        with self._guard.call(context, "CleanStream") as call:
-            for request in requests:
-                _reject_undecodable(request)
-                assert isinstance(request, pb.CleanStreamRequest)
-                call.documents += 1
-                doc = request.document
-                response = pb.CleanStreamResponse()
-                try:
-                    options = self._options(request)
-                except CleanerError as exc:
-                    response.result.id = doc.id
-                    response.result.error.CopyFrom(conv.error_to_proto(exc))
-                else:
-                    self._result(response.result, doc, options, call.id)
-                yield response
-
 
 def add_to_server(servicer: CleanerServicer, server: grpc.Server) -> None:
     """Register like the generated `add_CleanerServiceServicer_to_server`, with forgiving deserializers."""
@@ -167,11 +149,6 @@ def add_to_server(servicer: CleanerServicer, server: grpc.Server) -> None:
             servicer.CleanBatch,
             request_deserializer=_deserializer(pb.CleanBatchRequest),
             response_serializer=pb.CleanBatchResponse.SerializeToString,
-        ),
-        "CleanStream": grpc.stream_stream_rpc_method_handler(
-            servicer.CleanStream,
-            request_deserializer=_deserializer(pb.CleanStreamRequest),
-            response_serializer=pb.CleanStreamResponse.SerializeToString,
         ),
     }
     server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE_NAME, handlers),))

@@ -138,13 +138,6 @@ def test_batch_empty_and_over_maximum(stub: pb_grpc.CleanerServiceStub) -> None:
     assert details(info.value)[0][0].field == "documents"
 
 
-def test_stream_answers_each_document_in_order(stub: pb_grpc.CleanerServiceStub) -> None:
-    reqs = [pb.CleanStreamRequest(document=pb.Document(data=SEED if i % 3 else b" ", id=str(i))) for i in range(7)]
-    results = [r.result for r in stub.CleanStream(iter(reqs))]
-    assert [r.id for r in results] == [str(i) for i in range(7)]
-    assert [r.WhichOneof("outcome") for r in results] == ["error", "article", "article"] * 2 + ["error"]
-
-
 def test_removed_categories_round_trip() -> None:
     # Every library category has a proto value and comes back as itself.
     for category in cleaner.Category:

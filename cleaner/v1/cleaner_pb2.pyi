@@ -454,7 +454,7 @@ Global___CleanError: _TypeAlias = CleanError  # noqa: Y015
 
 @_typing.final
 class CleanResult(_message.Message):
-    """CleanResult is the outcome for one document of a batch or stream."""
+    """CleanResult is the outcome for one document of a batch."""
 
     DESCRIPTOR: _descriptor.Descriptor
 
@@ -556,7 +556,7 @@ class CleanBatchRequest(_message.Message):
     OPTIONS_FIELD_NUMBER: _builtins.int
     @_builtins.property
     def documents(self) -> _containers.RepeatedCompositeFieldContainer[Global___Document]:
-        """1 to 1000 documents."""
+        """Up to 1000 documents (the server may be configured lower)."""
 
     @_builtins.property
     def options(self) -> Global___CleanOptions:
@@ -599,57 +599,3 @@ class CleanBatchResponse(_message.Message):
     def WhichOneof(self, oneof_group: _Never) -> None: ...
 
 Global___CleanBatchResponse: _TypeAlias = CleanBatchResponse  # noqa: Y015
-
-@_typing.final
-class CleanStreamRequest(_message.Message):
-    """CleanStreamRequest is one document of a stream."""
-
-    DESCRIPTOR: _descriptor.Descriptor
-
-    DOCUMENT_FIELD_NUMBER: _builtins.int
-    OPTIONS_FIELD_NUMBER: _builtins.int
-    @_builtins.property
-    def document(self) -> Global___Document:
-        """The document."""
-
-    @_builtins.property
-    def options(self) -> Global___CleanOptions:
-        """Options for this document; defaults when unset."""
-
-    def __init__(
-        self,
-        *,
-        document: Global___Document | None = ...,
-        options: Global___CleanOptions | None = ...,
-    ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["document", b"document", "options", b"options"]  # noqa: Y015
-    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["document", b"document", "options", b"options"]  # noqa: Y015
-    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
-
-Global___CleanStreamRequest: _TypeAlias = CleanStreamRequest  # noqa: Y015
-
-@_typing.final
-class CleanStreamResponse(_message.Message):
-    """CleanStreamResponse is the result for one document of a stream."""
-
-    DESCRIPTOR: _descriptor.Descriptor
-
-    RESULT_FIELD_NUMBER: _builtins.int
-    @_builtins.property
-    def result(self) -> Global___CleanResult:
-        """The result."""
-
-    def __init__(
-        self,
-        *,
-        result: Global___CleanResult | None = ...,
-    ) -> None: ...
-    _HasFieldArgType: _TypeAlias = _typing.Literal["result", b"result"]  # noqa: Y015
-    def HasField(self, field_name: _HasFieldArgType) -> _builtins.bool: ...
-    _ClearFieldArgType: _TypeAlias = _typing.Literal["result", b"result"]  # noqa: Y015
-    def ClearField(self, field_name: _ClearFieldArgType) -> None: ...
-    def WhichOneof(self, oneof_group: _Never) -> None: ...
-
-Global___CleanStreamResponse: _TypeAlias = CleanStreamResponse  # noqa: Y015
