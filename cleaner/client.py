@@ -6,11 +6,13 @@
         results = c.clean_batch([("id-1", raw1, "auto", None), ("id-2", raw2, "text", url2)])
 
 Load spreading: the server runs one process per core on one port (SO_REUSEPORT)
-and the kernel hands each *connection* to one process, so the client opens
-several connections per target (distinct channels with private subchannel
-pools) and sends each call on the one with the fewest calls in flight; a busy
-process answers slower, so its connections fill up and the others take the
-load. A `dns:///name:port` target uses round_robin over every address the name
+and the kernel hands each *connection* to a process at random, so the client
+opens several connections per target (`channels_per_target` distinct channels
+with private subchannel pools; 8 leave a 2-process server unused on one side
+with odds of 1 in 128) and sends each call on the one with the fewest calls in
+flight; a busy process answers slower, so its connections fill up and the
+others take the load. The server recycles connections every few minutes
+(max connection age), which re-deals an unlucky spread. A `dns:///name:port` target uses round_robin over every address the name
 resolves to (e.g. a Kubernetes headless Service), on each of those channels.
 
 Errors: `clean()` raises the library's own exceptions for bad input
@@ -87,7 +89,7 @@ class CleanerClient:
         token: str | None = None,
         tls_cert: str | None = None,
         tls_key: str | None = None,
-        channels_per_target: int = 4,
+        channels_per_target: int = 8,
         batch_size: int = 32,
         max_chunk_bytes: int = 8 * 1024 * 1024,
         options: Options | None = None,

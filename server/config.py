@@ -57,7 +57,13 @@ class ServerConfig:
     so_reuseport: bool = True  # tests running one in-process server turn it off
 
     def worker_count(self) -> int:
-        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+        """--workers, or one per CPU this process may run on (affinity, not the host's count)."""
+        if self.workers > 0:
+            return self.workers
+        try:
+            return len(os.sched_getaffinity(0)) or 1
+        except AttributeError:  # not Linux
+            return os.cpu_count() or 1
 
 
 def _env(name: str) -> str | None:
