@@ -76,8 +76,10 @@ def test_sigterm_drains_and_exits_zero() -> None:
             health = health_pb2_grpc.HealthStub(channel)
             watch = health.Watch(health_pb2.HealthCheckRequest(service="cleaner.v1.CleanerService"))
             assert next(watch).status == health_pb2.HealthCheckResponse.SERVING
-            in_flight = pb_grpc.CleanerServiceStub(channel).CleanBatch.future(request)
-            time.sleep(0.2)
+            stub = pb_grpc.CleanerServiceStub(channel)
+            in_flight = stub.CleanBatch.future(request)
+            # A call sent after it and answered: the batch's stream has surely reached the server.
+            stub.Clean(pb.CleanRequest(document=pb.Document(data=SEED)), timeout=10)
             started = time.monotonic()
             srv.proc.send_signal(signal.SIGTERM)
             assert next(watch).status == health_pb2.HealthCheckResponse.NOT_SERVING
