@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import os
 import sys
 from typing import Any
@@ -40,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     options = Options(html_engine="fast" if args.fast else "trafilatura")
     with contextlib.ExitStack() as stack:
-        cleaner = _server_cleaner(args, stack) if args.server else None
+        cleaner = _server_cleaner(args, options, stack) if args.server else None
         report = run_regress(args.folders, only=args.only, update=args.update, cleaner=cleaner, options=options)
     if not report.results:
         print("cleaner regress: no fixtures found" + (" matching --only" if args.only else ""), file=sys.stderr)
@@ -49,12 +48,12 @@ def run(args: argparse.Namespace) -> int:
     return report.exit_status if not args.update else 0
 
 
-def _server_cleaner(args: argparse.Namespace, stack: contextlib.ExitStack) -> Cleaner:
-    client_module = importlib.import_module("cleaner.client")  # lazily: embedded runs never import grpc
-    client = stack.enter_context(client_module.CleanerClient(args.server, timeout=args.timeout))
+def _server_cleaner(args: argparse.Namespace, options: Options, stack: contextlib.ExitStack) -> Cleaner:
+    from .client import CleanerClient  # lazily: embedded runs never import grpc
+
+    client = stack.enter_context(CleanerClient(args.server, timeout=args.timeout, options=options))
 
     def run(raw: bytes, fmt: str) -> Article:
-        article: Article = client.clean(raw, format=fmt)
-        return article
+        return client.clean(raw, format=fmt)
 
     return run

@@ -213,9 +213,10 @@ def _write(output: Output, outcomes: list[Outcome], summary: BatchSummary) -> No
 def _engine(config: BatchConfig, stack: contextlib.ExitStack) -> tuple[Callable[[], Executor], ChunkFn, int]:
     """How to run chunks: an executor factory, the chunk function, and how many chunks to keep in flight."""
     if config.servers:
-        client_module = importlib.import_module("cleaner.client")  # lazily: embedded runs never import grpc
-        client = stack.enter_context(client_module.CleanerClient(list(config.servers), timeout=config.timeout,
-                                                   retries=config.retries))
+        from .client import CleanerClient  # lazily: embedded runs never import grpc
+
+        client = stack.enter_context(CleanerClient(list(config.servers), timeout=config.timeout,
+                                                   retries=config.retries, options=config.options))
         threads = config.workers or 4 * len(config.servers)
         return thread_pool(threads), functools.partial(server_chunk, client), 2 * threads
     workers = config.workers or os.cpu_count() or 1
