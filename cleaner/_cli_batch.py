@@ -70,6 +70,9 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print(f"cleaner batch: interrupted; rerun with --resume to finish {args.out}", file=sys.stderr)
         return 130
+    except OSError as exc:  # OUT cannot be written (disk full...): what is there stays valid
+        print(f"cleaner batch: {exc}; rerun with --resume to finish {args.out}", file=sys.stderr)
+        return 1
     if not args.quiet:
         print(f"cleaner batch: {summary.render()}", file=sys.stderr)
     return summary.exit_status

@@ -147,6 +147,8 @@ def run_batch(config: BatchConfig, *, stdin: BinaryIO | None = None, progress: b
                              retry_failed=config.retry_failed)
     except OutputError as exc:
         raise BatchUsageError(str(exc)) from None
+    except OSError as exc:
+        raise BatchUsageError(f"cannot open {config.out}: {exc.strerror or exc}") from None
     summary = BatchSummary(torn_bytes=output.torn_bytes)
     started = time.perf_counter()
     with contextlib.ExitStack() as stack:
@@ -219,12 +221,20 @@ def _engine(config: BatchConfig, stack: contextlib.ExitStack) -> tuple[Callable[
                                                    retries=config.retries, options=config.options))
         threads = config.workers or 4 * len(config.servers)
         return thread_pool(threads), functools.partial(server_chunk, client), 2 * threads
-    workers = config.workers or os.cpu_count() or 1
+    workers = config.workers or _cores()
     if workers == 1:
         return InlineExecutor, functools.partial(inline_chunk, config.clean_fn, config.options), 1
     pool = functools.partial(ProcessPoolExecutor, max_workers=workers, initializer=init_worker,
                              initargs=(config.clean_fn, config.options, config.doc_timeout))
     return pool, clean_chunk, 2 * workers
+
+
+def _cores() -> int:
+    """Cores this process may run on (its affinity, as a container limits it), else the host's."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 def _progress_bar(total: int | None) -> Any:
