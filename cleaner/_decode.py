@@ -85,7 +85,9 @@ def _decode_bytes(data: bytes) -> str:
 def sniff_format(text: str) -> Format:
     """HTML when the head of the document has HTML markup, else text."""
     head = text[:_SNIFF_BYTES]
-    return Format.HTML if len(_HTML_SNIFF.findall(head)) >= 2 or head.lstrip()[:1] == "<" and _HTML_SNIFF.search(head) else Format.TEXT
+    tags = len(_HTML_SNIFF.findall(head))
+    starts_with_tag = head.lstrip()[:1] == "<"
+    return Format.HTML if tags >= 2 or (starts_with_tag and tags >= 1) else Format.TEXT
 
 
 def parse_format(value: str | Format) -> Format | None:

@@ -1,19 +1,115 @@
-"""`clean()`: the pipeline, one call per stage. (placeholder body; engine in progress)"""
+"""`clean()`: the pipeline, one call per stage.
+
+    decode -> (html: extract) -> lines -> language -> line classifier
+           -> title -> subtitle and dateline -> article
+"""
 
 from __future__ import annotations
 
+from . import _body, _dateline, _html, _language, _title
+from ._classify import score_lines
 from ._decode import decode, parse_format, sniff_format
-from ._model import Article, Format, Metadata
+from ._model import Article, Category, Dateline, Format, Metadata, RemovedLine
 from ._options import Options
+
+# Lines of this many words or fewer, dropped by the model, are menu entries.
+NAVIGATION_MAX_WORDS = 4
+# A standfirst is a real sentence, not a label.
+SUBTITLE_MIN_WORDS = 5
+BYLINE_PREFIXES = ("by ", "written by ", "posted by ", "words by ", "reported by ", "story by ", "von ", "par ",
+                   "por ", "door ", "author: ", "autor: ", "auteur: ")
 
 
 def clean(raw: str | bytes, format: str | Format = "auto", url: str | None = None,
           options: Options | None = None) -> Article:
-    """Clean one scraped article given as text or HTML (str or bytes)."""
+    """Clean one scraped article given as text or HTML (str or bytes).
+
+    Raises a `CleanerError` subclass for input that cannot be cleaned.
+    """
     opts = options or Options()
-    fmt = parse_format(format)
+    hint = parse_format(format)
     text = decode(raw, opts.max_input_bytes)
-    fmt = fmt or sniff_format(text)
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
-    return Article(title=lines[0], subtitle="", dateline=None, paragraphs=lines[1:], removed=[],
-                   metadata=Metadata(url=url or ""), format=fmt)
+    fmt = hint or sniff_format(text)
+    if fmt is Format.HTML:
+        page = _html.extract(text, url, opts.html_engine)
+        lines = page.lines
+        title = _title.from_html(page.page_title, page.headings, page.site_name)
+        meta = Metadata(author=page.author, published=page.published, site_name=page.site_name,
+                        language=page.language, url=url or "")
+    else:
+        lines = [ln.strip() for ln in text.split("\n")]
+        title, meta = "", Metadata(url=url or "")
+    return _assemble(lines, title, meta, fmt, opts)
+
+
+def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format, opts: Options) -> Article:
+    numbered = [(n, ln) for n, ln in enumerate(raw_lines, 1) if ln]
+    lines = [ln for _, ln in numbered]
+    language = _language.detect(lines)
+    scored = score_lines(lines, language)
+    keep = _body.select(scored)
+
+    title = html_title
+    title_index: int | None = None
+    if fmt is Format.TEXT:
+        body_start = next((i for i, k in enumerate(keep) if k), len(lines))
+        title_index = _title.title_line(lines, body_start)
+        if title_index is not None:
+            title = _title.strip_site_name(lines[title_index])
+            keep[title_index] = False
+    kept = [i for i, k in enumerate(keep) if k]
+    # The title repeated at the top of the body (an <h1> inside the text) is not body.
+    repeats = {i for i in kept[:3] if title and lines[i] == title}
+    kept = [i for i in kept if i not in repeats]
+
+    subtitle, dateline, paragraphs = _split_head([lines[i] for i in kept])
+    if not meta.language and language:
+        meta = _with(meta, language=_language.ISO_CODES.get(language, ""))
+    if not meta.author:
+        meta = _with(meta, author=_author([lines[i] for i, k in enumerate(keep) if not k][:12]))
+
+    removed: list[RemovedLine] = []
+    if opts.include_removed:
+        kept_set = set(kept)
+        for i, (number, line) in enumerate(numbered):
+            if i in kept_set or i == title_index:
+                continue
+            info = scored.infos[i]
+            if i in repeats:
+                category, rule = Category.TEMPLATE, "title-repeat"
+            elif info.phrase is not None:
+                category, rule = info.phrase[0], f"phrase:{info.phrase[1]}"
+            else:
+                category = Category.NAVIGATION if info.words <= NAVIGATION_MAX_WORDS else Category.OTHER
+                rule = "line-model"
+            removed.append(RemovedLine(line, category, rule, number))
+    return Article(title=title, subtitle=subtitle, dateline=dateline, paragraphs=paragraphs,
+                   removed=removed, metadata=meta, format=fmt)
+
+
+def _split_head(body: list[str]) -> tuple[str, Dateline | None, list[str]]:
+    """(subtitle, dateline, paragraphs): the dateline opens the first or second
+    paragraph; a lone paragraph before a dateline is the standfirst."""
+    for k in range(min(2, len(body))):
+        dateline, rest = _dateline.split(body[k])
+        if dateline is None:
+            continue
+        if k == 1 and len(body[0].split()) < SUBTITLE_MIN_WORDS:
+            return "", None, body
+        subtitle = body[0] if k == 1 else ""
+        paragraphs = ([rest] if rest else []) + body[k + 1:]
+        return subtitle, dateline, paragraphs
+    return "", None, body
+
+
+def _author(removed_head: list[str]) -> str:
+    for line in removed_head:
+        low = line.lower()
+        for prefix in BYLINE_PREFIXES:
+            if low.startswith(prefix) and len(line.split()) <= 12:
+                return line[len(prefix):].strip(" ,|")
+    return ""
+
+
+def _with(meta: Metadata, **changes: str) -> Metadata:
+    return Metadata(**{**meta.to_dict(), **changes})

@@ -1,0 +1,165 @@
+"""Train the line classifier shipped in cleaner/data/line_model.json.
+
+    python -m bench.train_lines [--data ../shared/bench-data] [--subset train|all] [--out FILE]
+
+Labels: a line of a wcxb-dev region/page text is body when it is one of the
+truth's paragraphs, or (5+ words) lies inside the truth body. trafeval-dev adds
+multilingual lines, labelled only where a `with` (body) or `without`
+(boilerplate) snippet lies in them. Two logistic regressions (numpy, L2,
+full-batch Adam): pass 1 on local features, pass 2 on local + context.
+`--subset train` trains on the crc32-even half so the odd half stays held out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from cleaner import _language
+from cleaner._features import CONTEXT_FEATURES, LOCAL_FEATURES, context_features, core_span, local_features
+
+WS = re.compile(r"\s+")
+CORE_THRESHOLD = 0.5
+
+
+def norm(s: str) -> str:
+    return WS.sub(" ", s).strip()
+
+
+def is_train(page_id: str) -> bool:
+    return zlib.crc32(page_id.encode()) % 2 == 0
+
+
+def read_lines(path: Path) -> list[str]:
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        return [s for s in (norm(x) for x in f.read().split("\n")) if s]
+
+
+def wcxb_samples(root: Path, subset: str) -> list[tuple[list[str], list[float]]]:
+    out = []
+    for raw in (root / "wcxb-dev/manifest.jsonl").read_text(encoding="utf-8").split("\n"):
+        if not raw.strip():
+            continue
+        page = json.loads(raw)
+        if subset == "train" and not is_train(page["id"]):
+            continue
+        paragraphs = {norm(p) for p in page["body"].split("\n\n")}
+        body = norm(page["body"])
+        for kind in ("region", "page"):
+            lines = read_lines(root / f"wcxb-dev/{kind}/{page['id']}.txt.gz")
+            labels = [1.0 if (ln in paragraphs or (len(ln.split()) >= 5 and ln in body)) else 0.0 for ln in lines]
+            out.append((lines, labels))
+    return out
+
+
+def trafeval_samples(root: Path, subset: str) -> list[tuple[list[str], list[float]]]:
+    out = []
+    for raw in (root / "trafeval-dev/manifest.jsonl").read_text(encoding="utf-8").split("\n"):
+        if not raw.strip():
+            continue
+        page = json.loads(raw)
+        if subset == "train" and not is_train(page["id"]):
+            continue
+        lines = read_lines(root / f"trafeval-dev/page/{page['id']}.txt.gz")
+        labels = []
+        for ln in lines:
+            if any(norm(s) in ln for s in page.get("with", []) if s.strip()):
+                labels.append(1.0)
+            elif any(norm(s) in ln for s in page.get("without", []) if s.strip()):
+                labels.append(0.0)
+            else:
+                labels.append(float("nan"))
+        out.append((lines, labels))
+    return out
+
+
+def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, l2: float, steps: int = 30) -> np.ndarray:
+    """Weighted L2-regularised logistic regression by Newton's method (IRLS)."""
+    theta = np.zeros(x.shape[1])
+    w = w / w.sum()
+    eye = np.eye(x.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ theta)))
+        grad = x.T @ ((p - y) * w) + l2 * theta
+        hess = x.T @ (x * (w * p * (1 - p))[:, None]) + l2 * eye
+        step = np.linalg.solve(hess, grad)
+        theta -= step
+        if np.abs(step).max() < 1e-6:
+            break
+    return theta
+
+
+def one_hot(rows: list[list[int]], width: int) -> np.ndarray:
+    x = np.zeros((len(rows), width))
+    for r, idx in enumerate(rows):
+        x[r, idx] = 1.0
+    return x
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1] / "../shared/bench-data")
+    ap.add_argument("--subset", choices=("train", "all"), default="all")
+    ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "cleaner/data/line_model.json")
+    ap.add_argument("--l2", type=float, default=1e-4)
+    args = ap.parse_args()
+
+    docs = wcxb_samples(args.data, args.subset) + trafeval_samples(args.data, args.subset)
+    rows, labels, weights, doc_of = [], [], [], []
+    infos_per_doc = []
+    for d, (lines, labs) in enumerate(docs):
+        infos = local_features(lines, _language.detect(lines))
+        infos_per_doc.append(infos)
+        tokens = [len(ln.split()) for ln in lines]
+        total = sum(tokens) or 1
+        for info, lab, tok in zip(infos, labs, tokens, strict=True):
+            rows.append(info.active)
+            labels.append(lab)
+            # each page counts alike (the metric averages pages); long lines count more
+            weights.append((1 + tok) / total * 100)
+            doc_of.append(d)
+    y = np.array(labels)
+    known = ~np.isnan(y)
+    w = np.array(weights)
+    x1 = one_hot(rows, len(LOCAL_FEATURES))
+    theta1 = fit(x1[known], y[known], w[known], args.l2)
+    p1 = 1 / (1 + np.exp(-(x1 @ theta1)))
+
+    ctx_rows: list[list[int]] = []
+    start = 0
+    for infos in infos_per_doc:
+        scores = list(p1[start:start + len(infos)])
+        ctx_rows += context_features(scores, infos, core_span(scores, [i.weight for i in infos], CORE_THRESHOLD))
+        start += len(infos)
+    x2 = np.hstack([x1, one_hot(ctx_rows, len(CONTEXT_FEATURES))])
+    theta2 = fit(x2[known], y[known], w[known], args.l2)
+    p2 = 1 / (1 + np.exp(-(x2 @ theta2)))
+    for name, p in (("pass 1", p1), ("pass 2", p2)):
+        acc = ((p[known] > 0.5) == (y[known] > 0.5)).mean()
+        print(f"{name}: line accuracy on the training lines {acc:.3f}")
+    print(f"lines {known.sum()} (body {int(y[known].sum())})")
+
+    model = {
+        "about": "line classifier weights; trained by bench/train_lines.py, subset=" + args.subset,
+        "core_threshold": CORE_THRESHOLD,
+        "keep_threshold": 0.5,
+        "pass1": {n: round(float(v), 4) for n, v in zip(LOCAL_FEATURES, theta1, strict=True) if abs(v) > 1e-6},
+        "pass2": {
+            **{f"local:{n}": round(float(v), 4)
+               for n, v in zip(LOCAL_FEATURES, theta2[:len(LOCAL_FEATURES)], strict=True) if abs(v) > 1e-6},
+            **{f"ctx:{n}": round(float(v), 4)
+               for n, v in zip(CONTEXT_FEATURES, theta2[len(LOCAL_FEATURES):], strict=True) if abs(v) > 1e-6},
+        },
+    }
+    args.out.write_text(json.dumps(model, indent=1) + "\n")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
