@@ -68,7 +68,10 @@ class Call:
         token = self._guard.token
         if token is not None and not hmac.compare_digest(auth, token):
             self._abort(errors.unauthenticated().status)
-        self.check_alive()
+        try:
+            self.check_alive()  # it may have expired while queued for a thread
+        except Gone:
+            self._gone()
         return self
 
     def check_alive(self) -> None:
@@ -85,14 +88,18 @@ class Call:
         if isinstance(exc, errors.CallError):
             self._abort(exc.status)
         if isinstance(exc, Gone):
-            remaining = self.context.time_remaining()
-            expired = remaining is not None and remaining <= 0
-            code = grpc.StatusCode.DEADLINE_EXCEEDED if expired else grpc.StatusCode.CANCELLED
-            self._record(code)
-            self.context.abort(code, "deadline exceeded" if expired else "cancelled")
+            self._gone()
         if isinstance(exc, Exception):
             log_failure(log, "call failed", exc, self._fields(grpc.StatusCode.INTERNAL))
             self._abort(errors.internal(self.id).status, logged=True)
+
+    def _gone(self) -> None:
+        """End a call nobody waits for: DEADLINE_EXCEEDED or CANCELLED (raises)."""
+        remaining = self.context.time_remaining()
+        expired = remaining is not None and remaining <= 0
+        code = grpc.StatusCode.DEADLINE_EXCEEDED if expired else grpc.StatusCode.CANCELLED
+        self._record(code)
+        self.context.abort(code, "deadline exceeded" if expired else "cancelled")
 
     def _abort(self, status: grpc.Status, *, logged: bool = False) -> None:
         """Record the call, then end it with `status` (raises)."""

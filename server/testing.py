@@ -13,8 +13,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+
+from cleaner import Article, EmptyInputError, Format, Metadata
 
 from . import app, tls
 from .config import ServerConfig
@@ -52,12 +56,41 @@ class InProcessServer:
         self.stop()
 
 
-class ServeProcess:
-    """`cleaner serve` as a subprocess on a free port (the real process model); stderr goes to a file."""
+def fake_clean(seconds: float) -> Callable[..., Article]:
+    """A stand-in for `cleaner.clean` taking `seconds` a document whatever the engine's speed,
+    for tests about the server's mechanics (calls in flight, deadlines, drain)."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None, start_timeout: float = 30.0) -> None:
+    def clean(raw: str | bytes, *args: object, **kwargs: object) -> Article:
+        time.sleep(seconds)
+        if not raw.strip():
+            raise EmptyInputError("document is empty or holds only white space")
+        return Article(title="t", subtitle="", dateline=None, paragraphs=["p"], removed=[], metadata=Metadata(),
+                       format=Format.TEXT)
+
+    return clean
+
+
+# Runs `cleaner serve` with server.service.clean replaced by fake_clean(seconds) (workers fork after this).
+_SLOW_MAIN = (
+    "import sys, server.service, server.testing; "
+    "server.service.clean = server.testing.fake_clean(float(sys.argv[1])); "
+    "from cleaner.cli import main; sys.exit(main(sys.argv[2:]))"
+)
+
+
+class ServeProcess:
+    """`cleaner serve` as a subprocess on a free port (the real process model); stderr goes to a file.
+
+    `fake_seconds` swaps the engine for `fake_clean(fake_seconds)` in the server.
+    """
+
+    def __init__(self, *args: str, env: dict[str, str] | None = None, fake_seconds: float | None = None) -> None:
         self._log = tempfile.NamedTemporaryFile(prefix="cleaner-serve-", suffix=".log", delete=False)  # noqa: SIM115
-        cmd = [sys.executable, "-m", "cleaner.cli", "serve", "--host", "127.0.0.1", "--port", "0", *args]
+        serve = ["serve", "--host", "127.0.0.1", "--port", "0", *args]
+        if fake_seconds is None:
+            cmd = [sys.executable, "-m", "cleaner.cli", *serve]
+        else:
+            cmd = [sys.executable, "-c", _SLOW_MAIN, str(fake_seconds), *serve]
         self.proc = subprocess.Popen(cmd, cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.PIPE,
                                      stderr=self._log, text=True, env={**os.environ, **(env or {})})
         assert self.proc.stdout is not None
