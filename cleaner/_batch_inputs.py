@@ -56,25 +56,23 @@ def file_format(path: str, forced: str = "auto") -> str:
 
 def iter_tasks(inputs: Sequence[str], *, include: Sequence[str] = (), exclude: Sequence[str] = (),
                format: str = "auto", stdin: BinaryIO | None = None) -> Iterator[Task]:
-    """Every document named by `inputs`, each source once, in a stable order."""
+    """Every document named by `inputs`, each source once, in a stable order.
+
+    Files are deduplicated by path (a file named twice, or inside a folder also
+    named, is read once), so memory grows with the number of files, not of records.
+    """
     seen: set[str] = set()
-    for task in _expand(inputs, include, exclude, format, stdin):
-        if task.source not in seen:
-            seen.add(task.source)
-            yield task
-
-
-def _expand(inputs: Sequence[str], include: Sequence[str], exclude: Sequence[str], format: str,
-            stdin: BinaryIO | None) -> Iterator[Task]:
     for item in inputs:
         if item == STDIN:
-            if stdin is not None:
+            if stdin is not None and STDIN not in seen:
+                seen.add(STDIN)
                 yield from _records(STDIN, stdin)
-        elif os.path.isdir(item):
-            for path in walk(item, include, exclude):
+            continue
+        paths = walk(item, include, exclude) if os.path.isdir(item) else [os.path.normpath(item)]
+        for path in paths:
+            if path not in seen:
+                seen.add(path)
                 yield from _file(path, format)
-        else:
-            yield from _file(os.path.normpath(item), format)
 
 
 def _file(path: str, format: str) -> Iterator[Task]:
