@@ -165,6 +165,21 @@ class Supervisor:
         return status
 
 
+def warm_up() -> None:
+    """Load the engine's lazy data (models, phrase lists) once in the parent: the forked
+    workers inherit it copy-on-write, start fast and answer their first call fast."""
+    from cleaner import CleanerError, clean
+
+    sample = "Warm-up headline\nLONDON (Reuters) - A first sentence of the article, long enough to score.\n"
+    for fmt in ("text", "html"):
+        try:
+            clean(sample if fmt == "text" else f"<html><body><p>{sample}</p></body></html>", format=fmt)
+        except (CleanerError, ImportError):
+            pass
+        except Exception as exc:  # a broken engine shows up on the first real call, with its call id
+            log.debug("warm-up failed: %s", type(exc).__name__)
+
+
 def serve(config: ServerConfig) -> int:
     """Run the server until SIGTERM/SIGINT; the exit status (0 after a clean drain)."""
     logs.setup(config.log_level, config.log_format)
@@ -177,6 +192,7 @@ def serve(config: ServerConfig) -> int:
             signal.signal(signal.SIGTERM, sup.on_signal)
             signal.signal(signal.SIGINT, sup.on_signal)
             n = config.worker_count()
+            warm_up()
             for i in range(n):
                 sup.spawn(i)
             if not sup.wait_ready():
