@@ -239,4 +239,6 @@ def _cores() -> int:
 
 def _progress_bar(total: int | None) -> Any:
     tqdm = importlib.import_module("tqdm").tqdm  # imported here: only runs with a bar need it
-    return tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+    # No monitor thread: the worker processes are forked after the bar exists.
+    bar = type("BatchBar", (tqdm,), {"monitor_interval": 0})
+    return bar(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
