@@ -16,10 +16,21 @@ from ._model import Format
 
 # Magic numbers of binary formats scrapers save by mistake.
 _BINARY_MAGIC = (
-    b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"\x1f\x8b", b"PK\x03\x04", b"BZh",
-    b"\xfd7zXZ", b"7z\xbc\xaf", b"RIFF", b"\x00\x00\x01\x00", b"OggS", b"fLaC", b"ID3",
-    b"\x7fELF", b"MZ", b"wOFF", b"wOF2", b"\x28\xb5\x2f\xfd",
+    b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"%PDF", b"\x1f\x8b", b"PK\x03\x04", b"7z\xbc\xaf", b"\x00\x00\x01\x00",
+    b"\x7fELF", b"\x28\xb5\x2f\xfd", b"\xfd7zXZ",
 )
+# Magic numbers that are also plain letters ("MZ Wallace...", "RIFF raff"): binary
+# only when control bytes follow soon after, as they do in the real formats.
+_WEAK_MAGIC = (b"MZ", b"BZh", b"RIFF", b"OggS", b"fLaC", b"ID3", b"wOFF", b"wOF2")
+_WEAK_MAGIC_WINDOW = 64
+# Byte order marks, longest first (the UTF-32-LE mark starts with the UTF-16-LE one).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
+)
+# UTF-16 without a mark: at least this share of the high (or low) bytes of the
+# head are 0 (Latin text), and almost none of the other half.
+_UTF16_ZERO_SHARE = 0.4
 # Share of C0 control bytes (bar tab, newlines, form feed) beyond which text is binary.
 _MAX_CONTROL_SHARE = 0.10
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
@@ -28,8 +39,12 @@ _HTML_SNIFF = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|meta|title|script|br|span|a)\b[^>]*>",
     re.I,
 )
-# Characters that never belong in text: C0 controls except tab/newline, DEL, C1.
-_JUNK_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f]")
+# Characters that never belong in text: C0 controls except tab/newline, DEL, C1,
+# lone surrogates (only a str can hold them; no encoder accepts them).
+_JUNK_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\x80-\x9f\ud800-\udfff]")
+# Declared charsets that browsers read as windows-1252 (WHATWG Encoding), as pages mean them.
+_AS_CP1252 = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819",
+                        "ibm819", "iso-ir-100", "windows-1252", "cp1252", "x-cp1252"})
 # How much of the head to sniff; enough for any DOCTYPE/meta charset.
 _SNIFF_BYTES = 4096
 
@@ -40,6 +55,9 @@ def _looks_binary(head: bytes) -> bool:
     if not head:
         return False
     controls = sum(head.count(bytes([b])) for b in _CONTROL_BYTES)
+    if head.startswith(_WEAK_MAGIC):
+        window = head[:_WEAK_MAGIC_WINDOW]
+        return any(bytes([b]) in window for b in _CONTROL_BYTES)
     return controls / len(head) > _MAX_CONTROL_SHARE
 
 
@@ -54,15 +72,38 @@ def decode(raw: str | bytes, max_bytes: int) -> str:
         data = bytes(raw)
         if len(data) > max_bytes:
             raise InputTooLargeError(len(data), max_bytes)
-        if _looks_binary(data[:_SNIFF_BYTES]):
+        encoding = _unicode_encoding(data[:_SNIFF_BYTES])
+        if encoding is not None:
+            text = data.decode(encoding, errors="replace")
+            if _looks_binary(text[:_SNIFF_BYTES].encode("utf-8", "replace")):
+                raise BinaryInputError("document looks like binary data (image, PDF, archive...), not text or HTML")
+        elif _looks_binary(data[:_SNIFF_BYTES]):
             raise BinaryInputError("document looks like binary data (image, PDF, archive...), not text or HTML")
-        text = _decode_bytes(data)
+        else:
+            text = _decode_bytes(data)
     else:
         raise OptionsError("raw", f"expected str or bytes, got {type(raw).__name__}")
-    text = _JUNK_CHARS.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _JUNK_CHARS.sub("", text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"))
     if not text.strip():
         raise EmptyInputError("document is empty or holds only white space")
     return text
+
+
+def _unicode_encoding(head: bytes) -> str | None:
+    """UTF-8/16/32 named by a byte order mark, or UTF-16 seen by its zero bytes; else None."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding + ("-sig" if encoding == "utf-8" else "")
+    pairs = len(head) // 2
+    if pairs < 2:
+        return None
+    even_zero = sum(1 for i in range(0, 2 * pairs, 2) if head[i] == 0) / pairs
+    odd_zero = sum(1 for i in range(1, 2 * pairs, 2) if head[i] == 0) / pairs
+    if odd_zero >= _UTF16_ZERO_SHARE and even_zero < 0.02:
+        return "utf-16-le"
+    if even_zero >= _UTF16_ZERO_SHARE and odd_zero < 0.02:
+        return "utf-16-be"
+    return None
 
 
 def _decode_bytes(data: bytes) -> str:
@@ -72,14 +113,19 @@ def _decode_bytes(data: bytes) -> str:
         pass
     declared = _CHARSET_DECL.search(data[:_SNIFF_BYTES])
     if declared:
-        try:
-            return data.decode(declared.group(1).decode("ascii"), errors="replace")
-        except LookupError:
-            pass
+        name = declared.group(1).decode("ascii").lower()
+        if name in _AS_CP1252:
+            name = "cp1252"
+        # a page that says UTF-8 (or UTF-16 with no mark) but is not: believe the bytes instead
+        if not name.replace("_", "-").startswith(("utf-8", "utf8", "utf-16", "utf16", "utf-32", "utf32")):
+            try:
+                return data.decode(name, errors="replace")
+            except LookupError:
+                pass
     best = charset_normalizer.from_bytes(data).best()
     if best is not None:
         return str(best)
-    return data.decode("utf-8", errors="replace")
+    return data.decode("cp1252", errors="replace")
 
 
 def sniff_format(text: str) -> Format:
