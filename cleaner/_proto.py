@@ -114,15 +114,28 @@ def format_from_proto(value: int) -> str:
         raise OptionsError("format", f"unknown format value {value}") from None
 
 
+def document_into_proto(dst: pb.Document, raw: str | bytes, format: str | Format = "auto", url: str | None = None,
+                        id: str = "") -> None:
+    """Fill a request document in place; str goes as `text`, bytes as `data` (charset detected server-side).
+
+    Raises OptionsError (bad format or raw type) before touching `dst`."""
+    fmt = format_to_proto(format)
+    if not isinstance(raw, (str, bytes, bytearray, memoryview)):
+        raise OptionsError("raw", f"expected str or bytes, got {type(raw).__name__}")
+    if isinstance(raw, str):
+        dst.text = raw
+    else:
+        dst.data = bytes(raw)
+    dst.format = fmt
+    dst.url = url or ""
+    dst.id = id
+
+
 def document_to_proto(raw: str | bytes, format: str | Format = "auto", url: str | None = None,
                       id: str = "") -> pb.Document:
-    """A request document; str goes as `text`, bytes as `data` (charset detected server-side)."""
-    fmt = format_to_proto(format)
-    if isinstance(raw, str):
-        return pb.Document(text=raw, format=fmt, url=url or "", id=id)
-    if isinstance(raw, (bytes, bytearray, memoryview)):
-        return pb.Document(data=bytes(raw), format=fmt, url=url or "", id=id)
-    raise OptionsError("raw", f"expected str or bytes, got {type(raw).__name__}")
+    doc = pb.Document()
+    document_into_proto(doc, raw, format, url, id)
+    return doc
 
 
 def raw_from_proto(doc: pb.Document) -> str | bytes:

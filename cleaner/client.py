@@ -12,8 +12,9 @@ with private subchannel pools; 8 leave a 2-process server unused on one side
 with odds of 1 in 128) and sends each call on the one with the fewest calls in
 flight; a busy process answers slower, so its connections fill up and the
 others take the load. The server recycles connections every few minutes
-(max connection age), which re-deals an unlucky spread. A `dns:///name:port` target uses round_robin over every address the name
-resolves to (e.g. a Kubernetes headless Service), on each of those channels.
+(max connection age), which re-deals an unlucky spread. A `dns:///name:port`
+target uses round_robin over every address the name resolves to (e.g. a
+Kubernetes headless Service), on each of those channels.
 
 Errors: `clean()` raises the library's own exceptions for bad input
 (INVALID_ARGUMENT becomes EmptyInputError, BinaryInputError,
@@ -29,6 +30,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -37,7 +39,7 @@ from google.rpc import error_details_pb2  # type: ignore[import-untyped]
 from grpc_status import rpc_status
 
 from . import _proto as conv
-from ._errors import CleanerError
+from ._errors import CleanerError, OptionsError
 from ._model import Article
 from ._options import Options
 from .v1 import cleaner_pb2 as pb
@@ -65,6 +67,15 @@ class ClientError(CleanerError):
     def __init__(self, message: str, code: grpc.StatusCode | None = None) -> None:
         super().__init__(message)
         self.code = code
+
+
+@dataclass
+class _Chunk:
+    """One CleanBatch request of a `clean_batch` call and where its results go."""
+
+    request: pb.CleanBatchRequest
+    indexes: list[int] = field(default_factory=list)
+    size: int = 0
 
 
 class _Channel:
@@ -149,24 +160,29 @@ class CleanerClient:
         retries, unauthenticated...).
         """
         results: list[Article | CleanerError | None] = [None] * len(docs)
-        chunks: list[list[tuple[int, pb.Document]]] = []
-        chunk: list[tuple[int, pb.Document]] = []
-        size = 0
+        chunks: list[_Chunk] = []
+        chunk: _Chunk | None = None
         for i, (doc_id, raw, fmt, url) in enumerate(docs):
-            try:
-                doc = conv.document_to_proto(raw, fmt, url, doc_id)
+            try:  # a bad format or type fails this document alone, before anything is built
+                conv.format_to_proto(fmt)
+                if not isinstance(raw, (str, bytes, bytearray, memoryview)):
+                    raise OptionsError("raw", f"expected str or bytes, got {type(raw).__name__}")
             except CleanerError as exc:
                 results[i] = exc
                 continue
-            n = doc.ByteSize()
-            if chunk and (len(chunk) >= self.batch_size or size + n > self.max_chunk_bytes):
+            n = len(raw)
+            if chunk is None or len(chunk.indexes) >= self.batch_size or chunk.size + n > self.max_chunk_bytes:
+                chunk = _Chunk(pb.CleanBatchRequest(options=self._options))
                 chunks.append(chunk)
-                chunk, size = [], 0
-            chunk.append((i, doc))
-            size += n
-        if chunk:
-            chunks.append(chunk)
-        self._run_chunks(chunks, results)
+            try:  # filled in place: passing Documents to a constructor would copy every one
+                conv.document_into_proto(chunk.request.documents.add(), raw, fmt, url, doc_id)
+            except CleanerError as exc:
+                del chunk.request.documents[-1]
+                results[i] = exc
+                continue
+            chunk.indexes.append(i)
+            chunk.size += n
+        self._run_chunks([c for c in chunks if c.indexes], results)
         return [r if r is not None else ClientError("no result") for r in results]
 
     # --- internals ------------------------------------------------------------
@@ -201,8 +217,7 @@ class CleanerClient:
             time.sleep(self._backoff(attempt))
             attempt += 1
 
-    def _run_chunks(self, chunks: list[list[tuple[int, pb.Document]]],
-                    results: list[Article | CleanerError | None]) -> None:
+    def _run_chunks(self, chunks: list[_Chunk], results: list[Article | CleanerError | None]) -> None:
         """Keep up to two calls in flight per connection; retry chunks that may succeed later."""
         done = threading.Condition()
         finished: list[tuple[int, int, Any, _Channel]] = []  # (chunk index, attempt, future, channel)
@@ -221,8 +236,7 @@ class CleanerClient:
             while pending and in_flight < limit and fatal is None:
                 k, attempt = pending.pop()
                 ch = self._pick()
-                req = pb.CleanBatchRequest(documents=[d for _, d in chunks[k]], options=self._options)
-                fut = ch.stub.CleanBatch.future(req, timeout=self.timeout, metadata=self._metadata)
+                fut = ch.stub.CleanBatch.future(chunks[k].request, timeout=self.timeout, metadata=self._metadata)
                 in_flight += 1
 
                 def on_done(f: Any, k: int = k, attempt: int = attempt, ch: _Channel = ch) -> None:
@@ -241,14 +255,19 @@ class CleanerClient:
                 self._release(ch)
                 exc = fut.exception()
                 if exc is None:
-                    for (i, _), result in zip(chunks[k], fut.result().results, strict=True):
+                    got = fut.result().results
+                    if len(got) != len(chunks[k].indexes):  # a broken server; never expected
+                        got = [pb.CleanResult(error=pb.CleanError(
+                            reason=pb.ERROR_REASON_INTERNAL, message="server returned a wrong number of results"))
+                        ] * len(chunks[k].indexes)
+                    for i, result in zip(chunks[k].indexes, got, strict=True):
                         results[i] = conv.error_from_proto(result.error) if result.HasField("error") \
                             else conv.article_from_proto(result.article)
                 elif _retryable(exc) and attempt < self.retries:
                     waiting.append((time.monotonic() + self._backoff(attempt), k, attempt + 1))
                 elif exc.code() in _PER_DOCUMENT:
                     err = _error_from_rpc(exc)
-                    for i, _ in chunks[k]:
+                    for i in chunks[k].indexes:
                         results[i] = err if isinstance(err, ClientError) else ClientError(str(err), exc.code())
                 else:
                     fatal = fatal or exc

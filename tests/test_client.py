@@ -79,8 +79,9 @@ def test_clean_batch_keeps_order_and_per_item_errors(client: CleanerClient) -> N
         (f"id{i}", SEED if i % 4 else b"   ", "auto", f"https://x.example/{i}") for i in range(10)
     ]
     docs.append(("bad-format", SEED, "docx", None))
+    docs.append(("bad-type", 42, "auto", None))  # type: ignore[arg-type]
     results = client.clean_batch(docs)
-    assert len(results) == 11
+    assert len(results) == 12
     for i, r in enumerate(results[:10]):
         if i % 4:
             assert isinstance(r, cleaner.Article)
@@ -88,6 +89,7 @@ def test_clean_batch_keeps_order_and_per_item_errors(client: CleanerClient) -> N
         else:
             assert isinstance(r, cleaner.EmptyInputError)
     assert isinstance(results[10], cleaner.OptionsError)
+    assert isinstance(results[11], cleaner.OptionsError)
     assert client.clean_batch([]) == []
 
 
