@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import json
+import os
 import sys
 from typing import Any
 
@@ -39,11 +41,24 @@ def run(args: argparse.Namespace) -> int:
     except CleanerError as exc:
         print(f"cleaner: {args.file}: {exc}", file=sys.stderr)
         return 1
-    if args.json:
-        json.dump(article.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(render(article))
+    out = json.dumps(article.to_dict(), ensure_ascii=False, indent=2) + "\n" if args.json else render(article)
+    return _write(out)
+
+
+def _write(text: str) -> int:
+    """Print `text`; a terminal that cannot show a character gets an escape, a closed pipe ends quietly."""
+    stream = sys.stdout
+    try:
+        encoding = codecs.lookup(getattr(stream, "encoding", None) or "utf-8").name
+        if encoding != "utf-8":
+            text = text.encode(encoding, "backslashreplace").decode(encoding)
+        stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        # the reader went away (`cleaner clean x | head`): not an error; keep Python from complaining at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
     return 0
 
 
