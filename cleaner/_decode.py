@@ -7,6 +7,7 @@ Binary files are refused up front by their magic numbers and control bytes.
 
 from __future__ import annotations
 
+import codecs
 import re
 
 import charset_normalizer
@@ -28,6 +29,20 @@ _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"), (b"\xef\xbb\xbf", "utf-8"),
     (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"),
 )
+# Single-byte codecs for Latin-script text, by their `codecs` names.
+_LATIN_CODECS = frozenset({
+    "cp1250", "cp1252", "cp1254", "cp1257", "latin-1", "iso8859-1", "iso8859-2", "iso8859-3", "iso8859-4",
+    "iso8859-9", "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16", "cp437", "cp775",
+    "cp850", "cp852", "cp857", "cp860", "cp861", "cp863", "cp865", "mac-roman", "mac-latin2", "mac-iceland",
+    "mac-turkish",
+})
+# Central European and Turkish letters (ą ł ś ž ź ľ ş ğ ı ě ů) read as windows-1252 come out as
+# signs inside words, or as letters Western languages put only at the end of one (Italian ì, ù).
+_NOT_WESTERN = re.compile(r"\w[¹³¾±¿¼¶µþðÞÐ]|[¹³¾±¿¼¶µþðÞÐ]\w|[a-z][ìù][a-z]|[a-z]ý[a-z]")
+# Guesses whose chaos is this close are equally good; then the commoner web charset wins.
+_CHAOS_TIE = 0.01
+_PREFERRED = ["cp1254", "cp1250", "iso8859-2", "cp1251", "cp1253", "cp1257", "iso8859-15", "koi8-r", "cp1255",
+              "cp1256", "cp874", "gb18030", "big5", "cp932", "shift_jis", "euc_jp", "euc_kr", "cp949"]
 # UTF-16 without a mark: at least this share of the high (or low) bytes of the
 # head are 0 (Latin text), and almost none of the other half.
 _UTF16_ZERO_SHARE = 0.4
@@ -122,10 +137,28 @@ def _decode_bytes(data: bytes) -> str:
                 return data.decode(name, errors="replace")
             except LookupError:
                 pass
-    best = charset_normalizer.from_bytes(data).best()
-    if best is not None:
-        return str(best)
-    return data.decode("cp1252", errors="replace")
+    return data.decode(_detect(data), errors="replace")
+
+
+def _detect(data: bytes) -> str:
+    """The charset of bytes that are not UTF-8 and say nothing: windows-1252 for Western text
+    (charset-normalizer cannot tell it from cp1250, cp1257 or DOS code pages on a short article,
+    and gets French and curly quotes wrong), else charset-normalizer's guess, the common web
+    charsets first among equals."""
+    matches = list(charset_normalizer.from_bytes(data))
+    best = min(matches, key=lambda m: m.chaos, default=None)
+    if best is None or codecs.lookup(best.encoding).name in _LATIN_CODECS:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:  # bytes 0x81, 0x8d, 0x8f, 0x90, 0x9d are not cp1252
+            text = ""
+        if text and not _NOT_WESTERN.search(text):
+            return "cp1252"
+    if best is None:
+        return "cp1252"
+    near = [codecs.lookup(m.encoding).name for m in matches if m.chaos <= best.chaos + _CHAOS_TIE]
+    near = [n for n in near if n != "cp1252"] or [codecs.lookup(best.encoding).name]
+    return min(near, key=lambda n: _PREFERRED.index(n) if n in _PREFERRED else len(_PREFERRED))
 
 
 def sniff_format(text: str) -> Format:
