@@ -50,7 +50,7 @@ _REGION = (rf"(?:,\s*[A-Z][a-z]{{0,4}}\.(?:\s?[A-Z][a-z]?\.)?"
            rf"|,\s*{_NOT_DATE_WORD}{_TITLE_WORD}(?:\s+{_TITLE_WORD}){{0,2}}(?=\s*[(,/—–-]))")
 # "-", "--", "—", "–", AP's old "_", EFE's ".-".
 _DASH = r"(?:\.?(?:-{1,2}|—|–)|_)"
-_END = r"\s*(?=\S)"
+_END = r"\s*(?:(?=\S)|$)"
 
 _FORMS = [
     # LONDON, Nov 27 (Reuters) -   / Berlin (dpa) -   / NEW DELHI, Nov 27 (PTI) text   / (ANI):
@@ -115,6 +115,8 @@ def find(paragraph: str) -> Dateline | None:
         if not agency and not groups.get("date") and len(loc) <= 3:
             continue  # "UK – EU talks resumed", "US — ...": a short name alone is a subject, not a dateline
         rest = paragraph[m.end():]
+        if not rest and not agency:
+            continue  # "Kommentar:" alone is a label; "LONDON (Reuters) -" alone is a dateline split from its text
         # a dateline opens a sentence: the text after it starts like one
         if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in _SENTENCE_START):
             continue
