@@ -1,0 +1,272 @@
+"""Known leftover lines (data/boilerplate.tsv): what each category catches, and what no rule may catch."""
+
+from __future__ import annotations
+
+import re
+import time
+from importlib import resources
+
+import pytest
+
+from cleaner import Category
+from cleaner._phrases import MAX_PHRASE_LINE_CHARS, match
+
+
+def _rules() -> list[tuple[str, str, str]]:
+    text = resources.files("cleaner").joinpath("data/boilerplate.tsv").read_text(encoding="utf-8")
+    return [tuple(ln.split("\t", 2)) for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]  # type: ignore[misc]
+
+
+def test_the_data_file_is_well_formed() -> None:
+    rules = _rules()
+    assert rules
+    names = [name for _, name, _ in rules]
+    assert len(names) == len(set(names)), "rule names are unique"
+    for category, name, pattern in rules:
+        Category(category)  # a closed set
+        assert re.fullmatch(r"[a-z0-9-]+", name), name
+        re.compile(pattern)
+
+
+LEFTOVERS: dict[Category, list[str]] = {
+    Category.ADVERTISEMENT: [
+        "Advertisement", "ADVERTISEMENT", "Sponsored Content", "Anzeige", "Werbung", "Publicité", "Publicidad",
+        "Story continues below advertisement", "Article continues after this advertisement", "Ad Feedback",
+        "Skip Ad", "Weiter nach der Anzeige", "La suite après cette publicité",
+    ],
+    Category.PROMO: [
+        "Live TV", "Live Tv", "Trending Now", "Trending Photos", "Most Read", "Most Popular", "Don't Miss",
+        "Top Stories", "Also Read", "Read More", "You may also like", "Download our app for breaking news alerts",
+        "Subscribe now", "Become a member", "Support independent journalism", "Lesen Sie auch", "Meistgelesen",
+        "Lire aussi", "Lee también", "Más noticias",
+        "Stay informed on all the latest news, real-time breaking news updates, and follow all the important "
+        "headlines in india news and world News on Zee News.",
+    ],
+    Category.NAVIGATION: [
+        "Home", "Menu", "Search", "Back to top", "Skip to main content", "Next article", "Previous article",
+        "Startseite", "Accueil", "Inicio", "Home › News › Science", "Home > World > Europe", "News | Sport | Weather",
+    ],
+    Category.SOCIAL: [
+        "Share", "Share this article", "Share on WhatsApp", "Facebook", "Twitter", "LinkedIn", "Copy link",
+        "Facebook Twitter LinkedIn Email", "Follow us on Twitter and Instagram for the latest updates",
+        "Teilen", "Partager", "Compartir", "Folgen Sie uns auf Facebook", "Síguenos en Twitter", "Gift this article",
+    ],
+    Category.NEWSLETTER: [
+        "Newsletter", "Sign up", "Sign up for our newsletter", "Thanks for signing up!",
+        "Get our daily newsletter with the biggest stories of the day.",
+        "Sign up for our morning briefing and get the top stories delivered to your inbox.",
+        "By signing up, you agree to our Terms of Use and acknowledge our Privacy Policy.",
+    ],
+    Category.RELATED: [
+        "Related Articles", "Related Stories", "Related", "Further reading", "Read next", "In other news",
+        "Mehr zum Thema", "Articles liés", "Artículos relacionados", "Tags: Nigeria, museums, restitution",
+    ],
+    Category.CAPTION: [
+        "Photo: Reuters", "Image credit: Getty Images", "Photo credit: AFP", "Foto: dpa", "View gallery",
+        "Photo: AFP", "Picture: Getty Images", "Bildergalerie", "12 photos",
+    ],
+    Category.BYLINE: [
+        "By Sarah Lindqvist", "By Jane Doe, Reuters", "Written by Jane Doe and John Roe", "Von Jana Richter",
+        "Par Marie Dupont", "Por Juan García", "5 min read", "Reading time: 4 minutes",
+        "Published: 12 March 2024 09:30", "Updated: 12 March 2024 11:45", "March 12, 2024", "12.03.2024, 09:30 Uhr",
+    ],
+    Category.LEGAL: [
+        "Copyright 2024 The Daily Courier. All rights reserved.", "Privacy Policy", "Terms of Use", "Cookie Settings",
+        "Contact Us", "Impressum",
+        "Datenschutz", "Tous droits réservés", "(With inputs from agencies)", "With inputs from PTI",
+        "(This story has not been edited by our staff and is auto-generated from a syndicated feed.)",
+        "We use cookies to improve your experience. By continuing to browse, you agree to our use of cookies.",
+        "Accept all cookies",
+    ],
+    Category.COMMENTS: [
+        "Comments", "12 comments", "Leave a comment", "Leave a reply", "Reply", "Report abuse",
+        "Your email address will not be published. Required fields are marked *", "Join the conversation",
+        "Kommentare", "Commentaires", "Comentarios",
+    ],
+    Category.TEMPLATE: [
+        "Loading...", "Please enable JavaScript to view this content.", "Your browser does not support the video tag.",
+        "JavaScript is disabled in your browser",
+    ],
+}
+CASES = [(cat, line) for cat, lines in LEFTOVERS.items() for line in lines]
+
+
+@pytest.mark.parametrize(("category", "line"), CASES, ids=[f"{c.value}:{line[:30]}" for c, line in CASES])
+def test_leftover_lines_are_caught_with_their_category(category: Category, line: str) -> None:
+    found = match(line)
+    assert found is not None, f"no rule matches {line!r}"
+    assert found[0] is category, f"{line!r}: {found}"
+
+
+# Leftovers caught under the wrong category today (reported to the rules' owner).
+KNOWN_WRONG_CATEGORY = [
+    ("© 2024 The Daily Courier. All rights reserved.", Category.LEGAL),  # caption/photo-credit: its © branch wins
+    ("© dpa-infocom, dpa:231127-99-12345/3", Category.LEGAL),  # the same
+    ("All rights reserved.", Category.LEGAL),  # navigation/nav-label lists "all rights reserved"
+    ("Email", Category.SOCIAL),  # newsletter/newsletter-label: a bare "Email" is the share bar's button
+    ("Related Video", Category.RELATED),  # rule related has "videos" only
+    ("Enter your email address", Category.NEWSLETTER),  # newsletter-label allows "enter" or "your", not both
+]
+
+
+@pytest.mark.parametrize(("line", "category"), KNOWN_WRONG_CATEGORY, ids=[x for x, _ in KNOWN_WRONG_CATEGORY])
+@pytest.mark.xfail(strict=True, reason="leftover caught under the wrong category, or not at all (reported)")
+def test_known_wrong_categories(line: str, category: Category) -> None:
+    found = match(line)
+    assert found is not None and found[0] is category
+
+
+def test_every_category_but_other_has_a_rule() -> None:
+    used = {Category(c) for c, _, _ in _rules()}
+    assert used == set(Category) - {Category.OTHER}
+
+
+@pytest.mark.parametrize("line", ["• Share", "| Advertisement |", "» Related Articles", "- Home -", "*Newsletter*",
+                                  "  Advertisement  ", "> Read More"])
+def test_bullets_bars_and_spaces_around_a_label_are_ignored(line: str) -> None:
+    assert match(line) is not None
+
+
+def test_match_gives_a_rule_name() -> None:
+    found = match("Advertisement")
+    assert found is not None
+    category, rule = found
+    assert category is Category.ADVERTISEMENT and rule in {name for _, name, _ in _rules()}
+
+
+# Sentences of articles that no rule may catch: a phrase match removes the line wherever it stands.
+SENTENCES = [
+    "Shares of the company rose 5 percent on Monday.",
+    "Share prices fell sharply after the announcement.",
+    "The company said it would share more details next week.",
+    "He sent an email to staff on Tuesday announcing his resignation.",
+    "Subscribers will pay 2 dollars more a month from January.",
+    "The advertisement, which ran during the Super Bowl, drew complaints.",
+    "Advertising revenue fell 12 percent in the quarter.",
+    "Comments made by the minister on Tuesday drew criticism.",
+    "The minister declined to comment.",
+    "Follow-up talks are scheduled for next week.",
+    "Police will follow up on the reports, a spokesman said.",
+    "Related charges were filed against two other men.",
+    "Photo identification will be required at polling stations.",
+    "The photo, taken in 1944, shows soldiers on a beach.",
+    "More than 10,000 people signed up for the newsletter in its first week, the charity said.",
+    "Live music returned to the city's bars after two years.",
+    "Download speeds doubled after the upgrade, the company said.",
+    "Most read books of the year were thrillers.",
+    "Top stories of the year included the election and the floods.",
+    "Home prices rose 4 percent in the year to March.",
+    "Back to school: parents face rising costs.",
+    "More than half of voters backed the plan.",
+    "Next year the tax will rise again.",
+    "Search and rescue teams found the hikers on Sunday.",
+    "Contact with the vessel was lost shortly after midnight.",
+    "Privacy campaigners criticised the plan.",
+    "Help is on the way, the governor said.",
+    "Report: Three people were killed in the crash.",
+    "Von Montag an gilt die neue Regel.",
+    "Por la tarde, el presidente habló con la prensa.",
+    "In 2024 the number rose to 5,000.",
+    "Credit card debt rose to a record high.",
+    "Image rights are a growing business for athletes.",
+    "Watch this space, the coach said.",
+    "Video games are now the biggest entertainment industry.",
+    "Gallery owners said sales were strong.",
+    "Reading time for children fell during the pandemic.",
+    "Sponsored by the city council, the event drew thousands.",
+    "Promoted to captain last season, he has scored 12 goals.",
+    "Print editions will end next year, the newspaper said.",
+    "Save the Children said the situation was desperate.",
+    "Listen to the full interview on our podcast.",
+    "Twitter, now called X, lost advertisers after the takeover.",
+    "Facebook said it had removed the posts.",
+    "Menu prices rose at most restaurants.",
+    "Close to 40 percent of voters stayed home.",
+    "Previous governments had promised the same.",
+    "Sections of the road were closed.",
+    "Reject the deal, union leaders told members.",
+    "Loading of the ships resumed on Tuesday.",
+    "Please wait for the all-clear, police told residents.",
+    "Weiter so, sagte die Kanzlerin.",
+    "Retour à la normale prévu lundi.",
+    "Comentarios del ministro provocaron polémica.",
+    "Teilen Sie diese Meinung? Viele Bürger nicht.",
+    "London / Paris / Berlin: Europe's capitals brace for the storm.",
+    "He travelled from Paris to Berlin to Warsaw > and then to Kyiv > by train.",
+    "Follow the money, investigators said, and you will find the people behind the scheme.",
+    "Join the army, the posters urged young men in 1914.",
+    "Support our troops, the banner read.",
+    "Subscribe to the idea that markets always recover, and you may be disappointed.",
+    "Register to vote by Friday, election officials reminded residents.",
+    "Live updates from the summit were broadcast on state television.",
+    "Trending topics on the platform included the election and the storm.",
+    "Don't miss the deadline, tax officials warned on Monday.",
+    "Latest news from the front suggests the offensive has stalled.",
+    "In other news, the council approved the budget.",
+    "Up next for the team is a match against the league leaders.",
+    "Photo by photo, the archive is being digitised by volunteers.",
+    "Jobs growth slowed in October, the report showed.",
+    "This story has been corrected to show the vote was 7-2.",
+]
+
+
+@pytest.mark.parametrize("sentence", SENTENCES)
+def test_article_sentences_are_not_leftovers(sentence: str) -> None:
+    assert match(sentence) is None
+
+
+# Article sentences the rules catch today (reported to the rules' owner): each is removed from any
+# article it stands in. Strict: when a rule is fixed the test XPASSes and its entry goes to SENTENCES.
+KNOWN_FALSE_POSITIVES = [
+    ("By the end of the year, prices had doubled.", "byline"),
+    ("By Tuesday, the fire had been contained.", "byline"),
+    ("By contrast, exports rose.", "byline"),
+    ("Par exemple, le gouvernement a dit non.", "byline"),
+    ("Published in 1851, the novel was a commercial failure.", "dated"),
+    ("Updated figures show that inflation fell to 3.1 percent in February.", "dated"),
+    ("The ratio rose from 1/2 to 2/3 to 3/4 over the decade.", "crumb-trail"),
+    ("Q3 2024 / Q4 2024 / FY2025 results were mixed.", "crumb-trail"),
+    ("Copyright law has not kept pace with artificial intelligence, experts say.", "copyright"),
+    ("All rights reserved, the lawyer wrote, under the contract.", "copyright"),
+    ("The site uses cookies to track users, the regulator found, and must ask for consent.", "cookie"),
+    ("Regulators said the website did not ask users to accept cookies before tracking their browsing.", "cookie"),
+    ("The newsletter, delivered to about 2 million inboxes each morning, was launched in 2019.", "newsletter-signup"),
+    ("Officials said residents could sign up for text alerts or receive a daily briefing by phone.",
+     "newsletter-signup"),
+    ("The president will receive a briefing on the storm on Tuesday, the White House said.", "newsletter-signup"),
+    ("Staff were told to join a briefing at 9 a.m., according to an email seen by the newspaper.",
+     "newsletter-signup"),
+    ("By signing up to the scheme, you agree to pay a fixed monthly fee, the company said.", "newsletter-consent"),
+    ("Donate blood, health officials urged, as stocks fell to a two-day supply.", "support-us"),
+    ("Stay informed on the risks, health officials urged residents, as the news of the outbreak spread.",
+     "stay-informed"),
+    ("This article was published by the health ministry on Monday, it said.", "syndication"),
+    ("Follow us on this journey, the captain told passengers.", "follow"),
+    ("Get the app, the minister urged citizens, to receive alerts about air quality.", "download-app"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "rule"), KNOWN_FALSE_POSITIVES, ids=[r for _, r in KNOWN_FALSE_POSITIVES])
+@pytest.mark.xfail(strict=True, reason="phrase rule too broad: catches an article sentence (reported)")
+def test_known_false_positives(sentence: str, rule: str) -> None:
+    assert match(sentence) is None
+
+
+def test_lines_over_the_limit_are_never_tested() -> None:
+    assert match("Advertisement " * (MAX_PHRASE_LINE_CHARS // 14 + 1)) is None
+
+
+ADVERSARIAL = [
+    "a/" * 199, "a / " * 99, "a › " * 99, "word " * 79, "share " * 66, "by " + "a " * 198, "cookies " * 49,
+    "accept " * 55, "newsletter " * 36, "photo: " + "x" * 390, "© " + "y" * 396, "published " + "1 " * 190,
+    "x" * 399, " ".join(["A" * 39] * 9), "|" * 399, "sign up " * 49, "1:1 " * 99, "Jan 1 " * 66,
+]
+
+
+@pytest.mark.parametrize("line", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+def test_no_rule_backtracks_without_end(line: str) -> None:
+    assert len(line) <= MAX_PHRASE_LINE_CHARS
+    start = time.perf_counter()
+    match(line)
+    match(line + "!")
+    assert time.perf_counter() - start < 0.1
