@@ -41,6 +41,32 @@ def read_lines(path: Path) -> list[str]:
         return [s for s in (norm(x) for x in f.read().split("\n")) if s]
 
 
+TOKEN = re.compile(r"\w+")
+# A line is body when this share of its word trigrams is in the truth body
+# (exact matching misses lines rendered slightly differently from the truth).
+MIN_TRIGRAM_SHARE = 0.5
+
+
+def trigrams(tokens: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i:i + 3]) for i in range(len(tokens) - 2)}
+
+
+def body_labels(lines: list[str], body: str) -> list[float]:
+    paragraphs = {norm(p) for p in body.split("\n\n")}
+    flat = norm(body)
+    truth = trigrams(TOKEN.findall(body.lower()))
+    labels = []
+    for ln in lines:
+        tokens = TOKEN.findall(ln.lower())
+        if len(tokens) < 3:
+            hit = ln in paragraphs or (bool(tokens) and ln in flat and len(ln) >= 12)
+        else:
+            grams = trigrams(tokens)
+            hit = len(grams & truth) / len(grams) >= MIN_TRIGRAM_SHARE
+        labels.append(1.0 if hit else 0.0)
+    return labels
+
+
 def wcxb_samples(root: Path, subset: str) -> list[tuple[list[str], list[float]]]:
     out = []
     for raw in (root / "wcxb-dev/manifest.jsonl").read_text(encoding="utf-8").split("\n"):
@@ -49,12 +75,9 @@ def wcxb_samples(root: Path, subset: str) -> list[tuple[list[str], list[float]]]
         page = json.loads(raw)
         if subset == "train" and not is_train(page["id"]):
             continue
-        paragraphs = {norm(p) for p in page["body"].split("\n\n")}
-        body = norm(page["body"])
         for kind in ("region", "page"):
             lines = read_lines(root / f"wcxb-dev/{kind}/{page['id']}.txt.gz")
-            labels = [1.0 if (ln in paragraphs or (len(ln.split()) >= 5 and ln in body)) else 0.0 for ln in lines]
-            out.append((lines, labels))
+            out.append((lines, body_labels(lines, page["body"])))
     return out
 
 

@@ -19,9 +19,10 @@ from cleaner._body import BodyParams, select
 from cleaner._classify import Scored, score_lines
 
 GRID = {
-    "span_threshold": (0.2, 0.25, 0.3, 0.35, 0.4, 0.5),
-    "inside_threshold": (0.05, 0.1, 0.2),
-    "outside_threshold": (0.8, 1.01),
+    "span_threshold": (0.65,),
+    "inside_threshold": (0.05,),
+    "outside_threshold": (0.8,),
+    "edge_threshold": (0.3, 0.4, 0.5),
 }
 
 

@@ -16,24 +16,68 @@ from dataclasses import dataclass
 from ._classify import Scored
 from ._features import core_span
 
+# The run grows only over real sentences of at least this many words...
+EDGE_MIN_WORDS = 8
+# ...stepping over at most this many known leftover lines between them.
+EDGE_MAX_JUNK = 2
+
 
 @dataclass(frozen=True, slots=True)
 class BodyParams:
     # p above which a line pulls the run towards it (tuned by bench/tune_body.py)
-    span_threshold: float = 0.4
+    span_threshold: float = 0.65
     # inside the run, a line is dropped only when p is below this
-    inside_threshold: float = 0.2
+    inside_threshold: float = 0.05
     # outside the run, a line is kept only when p is above this
-    outside_threshold: float = 1.01  # tuning found no line outside the run worth keeping
+    outside_threshold: float = 0.8
+    # the run grows over neighbouring lines whose p is above this (the last
+    # paragraph before a promo scores lower than the ones before it)
+    edge_threshold: float = 0.3
 
 
 DEFAULT_PARAMS = BodyParams()
 
 
-def select(scored: Scored, params: BodyParams = DEFAULT_PARAMS) -> list[bool]:
-    """keep[i]: whether line i belongs to the body."""
+def _grow(scored: Scored, probs: list[float], start: int, end: int, threshold: float) -> tuple[int, int]:
+    """Grow [start, end) over neighbouring prose lines, stepping over up to
+    EDGE_MAX_JUNK known leftovers ("Advertisement") between them."""
+
+    def prose(i: int) -> bool:
+        info = scored.infos[i]
+        return probs[i] >= threshold and info.end == "sentence" and info.words >= EDGE_MIN_WORDS
+
+    def step(i: int, direction: int) -> int | None:
+        """The next prose line from i in `direction`, past known leftovers; None when there is none."""
+        for _ in range(EDGE_MAX_JUNK + 1):
+            if not 0 <= i < len(probs):
+                return None
+            if prose(i):
+                return i
+            if scored.infos[i].phrase is None:
+                return None
+            i += direction
+        return None
+
+    while (i := step(start - 1, -1)) is not None:
+        start = i
+    while (i := step(end, 1)) is not None:
+        end = i + 1
+    return start, end
+
+
+def select(scored: Scored, params: BodyParams = DEFAULT_PARAMS, *, extracted: bool = False) -> list[bool]:
+    """keep[i]: whether line i belongs to the body.
+
+    `extracted`: the lines are already a main-content extraction (HTML mode),
+    so the whole text is the run; only clear junk inside it goes.
+    """
     probs = [0.0 if info.phrase is not None else p for p, info in zip(scored.probability, scored.infos, strict=True)]
-    start, end = core_span(probs, [info.weight for info in scored.infos], params.span_threshold)
+    if extracted:
+        start, end = 0, len(probs)
+    else:
+        start, end = core_span(probs, [info.weight for info in scored.infos], params.span_threshold)
+        if end > start:
+            start, end = _grow(scored, probs, start, end, params.edge_threshold)
     return [
         p >= (params.inside_threshold if start <= i < end else params.outside_threshold)
         for i, p in enumerate(probs)

@@ -8,6 +8,7 @@ Nothing here fetches anything: the url only labels the page.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 
@@ -16,6 +17,9 @@ from lxml import html as lxml_html
 
 from ._errors import InputError, OptionsError
 
+# Bounds on JSON-LD walking, so a hostile page cannot make it expensive.
+MAX_JSON_LD_SCRIPTS = 8
+MAX_JSON_LD_ITEMS = 50
 LANG_ATTR = re.compile(r"""<html[^>]*\slang\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
 
 
@@ -39,26 +43,74 @@ def extract(html: str, url: str | None, engine: str) -> HtmlPage:
         raise InputError(f"cannot parse HTML: {exc}") from None
     if tree is None:
         raise InputError("cannot parse HTML: no document element")
-    headings = [_text(h) for h in tree.iterfind(".//h1")]
-    lang = tree.get("lang", "") or _lang_attr(html)
-    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=True, include_comments=False,
+    # Read before extraction: bare_extraction prunes the tree in place.
+    page = _meta_tags(tree, html)
+    # Our own meta-tag reading replaces trafilatura's metadata pass, which costs
+    # as much again as the extraction (mostly date guessing).
+    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False,
                                       include_tables=True, deduplicate=False)
-    if doc is None:
-        return HtmlPage(lines=[], headings=[h for h in headings if h], language=lang[:2].lower())
-    fields = doc if isinstance(doc, dict) else doc.as_dict()
+    if doc is not None:
+        fields = doc if isinstance(doc, dict) else doc.as_dict()
+        text = fields.get("text")
+        if isinstance(text, str):
+            page.lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    return page
 
-    def field_text(name: str) -> str:
-        value = fields.get(name)
-        return value if isinstance(value, str) else ""
 
+def _first(tree: lxml_html.HtmlElement, *xpaths: str) -> str:
+    for xpath in xpaths:
+        for value in tree.xpath(xpath):
+            text = " ".join(str(value).split())
+            if text and not text.startswith(("http://", "https://")):
+                return text
+    return ""
+
+
+def _json_ld(tree: lxml_html.HtmlElement) -> dict[str, str]:
+    """author and datePublished from schema.org JSON-LD (most news sites have it)."""
+    found: dict[str, str] = {}
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()')[:MAX_JSON_LD_SCRIPTS]:
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack and len(found) < 2:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item[:MAX_JSON_LD_ITEMS])
+            elif isinstance(item, dict):
+                if "datePublished" in item and isinstance(item["datePublished"], str):
+                    found.setdefault("published", item["datePublished"])
+                author = item.get("author")
+                names = [a.get("name") for a in (author if isinstance(author, list) else [author])
+                         if isinstance(a, dict)]
+                if any(isinstance(n, str) for n in names):
+                    found.setdefault("author", "; ".join(n for n in names if isinstance(n, str)))
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph[:MAX_JSON_LD_ITEMS])
+    return found
+
+
+def _meta_tags(tree: lxml_html.HtmlElement, html: str) -> HtmlPage:
+    """What the page says of itself in its <head> (Open Graph, article:*, JSON-LD, <title>)."""
+    ld = _json_ld(tree)
+    lang = tree.get("lang", "") or _lang_attr(html) or _first(tree, '//meta[@property="og:locale"]/@content')
     return HtmlPage(
-        lines=[ln.strip() for ln in field_text("text").split("\n") if ln.strip()],
-        page_title=field_text("title"),
-        headings=[h for h in headings if h],
-        author=field_text("author"),
-        published=field_text("date"),
-        site_name=field_text("sitename"),
-        language=(field_text("language") or lang)[:2].lower(),
+        lines=[],
+        page_title=_first(tree, '//meta[@property="og:title"]/@content', '//meta[@name="twitter:title"]/@content',
+                          "//head/title/text()", "//title/text()"),
+        headings=[h for h in (_text(e) for e in tree.iterfind(".//h1")) if h],
+        author=ld.get("author") or _first(tree, '//meta[@name="author"]/@content',
+                                          '//meta[@property="article:author"]/@content',
+                                          '//*[@rel="author"]/text()', '//meta[@name="byl"]/@content'),
+        published=ld.get("published") or _first(tree, '//meta[@property="article:published_time"]/@content',
+                         '//meta[@name="date"]/@content', '//meta[@name="pubdate"]/@content',
+                         '//meta[@itemprop="datePublished"]/@content', "//time/@datetime"),
+        site_name=_first(tree, '//meta[@property="og:site_name"]/@content',
+                         '//meta[@name="application-name"]/@content'),
+        language=lang[:2].lower(),
     )
 
 

@@ -7,6 +7,7 @@ stoplists are jusText's, which ships them for 100 languages.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 import justext
@@ -22,9 +23,23 @@ _SKIPPED = frozenset({"Simple_English", "Volapuk", "Ido", "Aromanian", "Waray_Wa
                       "Serbo_Croatian", "Belarusian_Taraskievica", "Esperanto", "West_Frisian", "Sundanese"})
 
 
+# ISO 639-1 codes for the metadata field, for the languages news is mostly in.
+ISO_CODES = {
+    "English": "en", "German": "de", "French": "fr", "Spanish": "es", "Italian": "it", "Portuguese": "pt",
+    "Dutch": "nl", "Polish": "pl", "Russian": "ru", "Ukrainian": "uk", "Swedish": "sv", "Danish": "da",
+    "Norwegian_Bokmal": "nb", "Norwegian_Nynorsk": "nn", "Finnish": "fi", "Czech": "cs", "Slovak": "sk",
+    "Hungarian": "hu", "Romanian": "ro", "Greek": "el", "Turkish": "tr", "Arabic": "ar", "Hebrew": "he",
+    "Persian": "fa", "Hindi": "hi", "Indonesian": "id", "Vietnamese": "vi", "Korean": "ko", "Catalan": "ca",
+    "Croatian": "hr", "Serbian": "sr", "Slovenian": "sl", "Bulgarian": "bg", "Lithuanian": "lt",
+    "Latvian": "lv", "Estonian": "et", "Malay": "ms", "Tagalog": "tl", "Urdu": "ur", "Bengali": "bn",
+}
+
+
 @lru_cache(maxsize=1)
 def _index() -> tuple[list[str], dict[str, tuple[int, ...]]]:
-    names = sorted(n for n in justext.get_stoplists() if n not in _SKIPPED)
+    # Languages news is mostly written in come first, so they win ties: some small
+    # stoplists (Marathi's) hold hundreds of English words.
+    names = sorted((n for n in justext.get_stoplists() if n not in _SKIPPED), key=lambda n: (n not in ISO_CODES, n))
     where: dict[str, list[int]] = {}
     for i, name in enumerate(names):
         for word in justext.get_stoplist(name):
@@ -40,26 +55,17 @@ def stoplist(language: str) -> frozenset[str]:
 def detect(lines: list[str]) -> str:
     """The jusText name of the language whose stopwords are most frequent, or ""."""
     names, where = _index()
-    counts = [0] * len(names)
+    sample: Counter[str] = Counter()
     seen = 0
     for line in sorted(lines, key=len, reverse=True):
-        for token in WORD.findall(line.lower()):
-            for i in where.get(token, ()):
-                counts[i] += 1
-            seen += 1
+        tokens = WORD.findall(line.lower())
+        sample.update(tokens)
+        seen += len(tokens)
         if seen >= LANGUAGE_SAMPLE_TOKENS:
             break
+    counts = [0] * len(names)
+    for token, count in sample.items():
+        for i in where.get(token, ()):
+            counts[i] += count
     best = max(range(len(names)), key=counts.__getitem__, default=-1)
     return names[best] if best >= 0 and counts[best] > 0 else ""
-
-
-# ISO 639-1 codes for the metadata field, for the languages news is mostly in.
-ISO_CODES = {
-    "English": "en", "German": "de", "French": "fr", "Spanish": "es", "Italian": "it", "Portuguese": "pt",
-    "Dutch": "nl", "Polish": "pl", "Russian": "ru", "Ukrainian": "uk", "Swedish": "sv", "Danish": "da",
-    "Norwegian_Bokmal": "nb", "Norwegian_Nynorsk": "nn", "Finnish": "fi", "Czech": "cs", "Slovak": "sk",
-    "Hungarian": "hu", "Romanian": "ro", "Greek": "el", "Turkish": "tr", "Arabic": "ar", "Hebrew": "he",
-    "Persian": "fa", "Hindi": "hi", "Indonesian": "id", "Vietnamese": "vi", "Korean": "ko", "Catalan": "ca",
-    "Croatian": "hr", "Serbian": "sr", "Slovenian": "sl", "Bulgarian": "bg", "Lithuanian": "lt",
-    "Latvian": "lv", "Estonian": "et", "Malay": "ms", "Tagalog": "tl", "Urdu": "ur", "Bengali": "bn",
-}

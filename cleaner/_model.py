@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-class Category(str, enum.Enum):
+class Category(enum.StrEnum):
     """Why a line was removed: a closed set, mirrored by the proto enum."""
 
     ADVERTISEMENT = "advertisement"
@@ -24,7 +24,7 @@ class Category(str, enum.Enum):
     OTHER = "other"
 
 
-class Format(str, enum.Enum):
+class Format(enum.StrEnum):
     TEXT = "text"
     HTML = "html"
 

@@ -1,43 +1,84 @@
 """Known leftover lines ("Advertisement", "Share on Facebook", ...), from data/boilerplate.tsv.
 
-All rules compile into one alternation with a named group per rule, so a line
-is tested once; `lastgroup` says which rule matched.
+Plain rules compile into alternations with a named group per rule, so a line
+is tested in one pass and `lastgroup` says which rule matched. Each rule
+declares the longest line it can match, so a long line of prose meets few
+rules; rules that scan the whole line ("contains A and B") are gated by
+keywords, tried only when a cheap substring test finds one.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from ._model import Category
 
-# Lines longer than this are prose, never a leftover label: skip the regex.
-MAX_PHRASE_LINE_CHARS = 400
+# Line lengths at which the set of candidate rules changes; a line is rounded up to one.
+LENGTH_STEPS = (20, 40, 60, 80, 120, 160, 200, 260, 300, 400)
+# Lines longer than this are prose, never a leftover: no rule is tried on them.
+MAX_PHRASE_LINE_CHARS = LENGTH_STEPS[-1]
+# Characters stripped from both ends before matching (bullets, separators).
+TRIM = " \t*•·|-–—>»›"
+
+
+@dataclass(frozen=True, slots=True)
+class _Gated:
+    max_chars: int
+    keywords: re.Pattern[str]  # any of the keywords, as literals
+    pattern: re.Pattern[str]
+    rule: tuple[Category, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    plain: list[re.Pattern[str] | None]  # one combined pattern per length step
+    groups: dict[str, tuple[Category, str]]
+    gated: list[_Gated]
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[re.Pattern[str], dict[str, tuple[Category, str]]]:
+def _rules() -> _Rules:
     text = resources.files("cleaner").joinpath("data/boilerplate.tsv").read_text(encoding="utf-8")
-    parts: list[str] = []
-    rules: dict[str, tuple[Category, str]] = {}
-    for raw in text.splitlines():
+    groups: dict[str, tuple[Category, str]] = {}
+    plain: list[tuple[int, str]] = []
+    gated: list[_Gated] = []
+    for raw in text.split("\n"):
         if not raw.strip() or raw.startswith("#"):
             continue
-        category, name, pattern = raw.split("\t", 2)
-        group = f"r{len(parts)}"
-        re.compile(pattern)  # fail loudly on a bad data line
-        parts.append(f"(?P<{group}>{pattern})")
-        rules[group] = (Category(category), name)
-    return re.compile("|".join(parts), re.IGNORECASE), rules
+        category, name, max_chars, keywords, pattern = raw.split("\t", 4)
+        rule = (Category(category), name)
+        compiled = re.compile(pattern, re.IGNORECASE)  # fails loudly on a bad data line
+        if keywords != "-":
+            any_keyword = re.compile("|".join(re.escape(k) for k in keywords.split(",")))
+            gated.append(_Gated(int(max_chars), any_keyword, compiled, rule))
+            continue
+        group = f"r{len(plain)}"
+        plain.append((int(max_chars), f"(?P<{group}>{pattern})"))
+        groups[group] = rule
+    steps: list[re.Pattern[str] | None] = []
+    for step in LENGTH_STEPS:
+        fitting = [p for limit, p in plain if limit >= step]
+        steps.append(re.compile("|".join(fitting), re.IGNORECASE) if fitting else None)
+    return _Rules(steps, groups, gated)
 
 
 def match(line: str) -> tuple[Category, str] | None:
     """The (category, rule) of a known leftover line, or None."""
-    if len(line) > MAX_PHRASE_LINE_CHARS:
+    text = line.strip(TRIM)
+    step = bisect_left(LENGTH_STEPS, len(text))
+    if step >= len(LENGTH_STEPS):
         return None
-    pattern, rules = _compiled()
-    m = pattern.fullmatch(line.strip(" \t*•·|-–—>»›"))
-    if m is None or m.lastgroup is None:
-        return None
-    return rules[m.lastgroup]
+    rules = _rules()
+    pattern = rules.plain[step]
+    m = pattern.fullmatch(text) if pattern is not None else None
+    if m is not None and m.lastgroup is not None:
+        return rules.groups[m.lastgroup]
+    low = text.lower()
+    for gated in rules.gated:
+        if len(text) <= gated.max_chars and gated.keywords.search(low) and gated.pattern.fullmatch(text):
+            return gated.rule
+    return None

@@ -47,7 +47,7 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
     lines = [ln for _, ln in numbered]
     language = _language.detect(lines)
     scored = score_lines(lines, language)
-    keep = _body.select(scored)
+    keep = _body.select(scored, extracted=fmt is Format.HTML)
 
     title = html_title
     title_index: int | None = None
