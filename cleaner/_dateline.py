@@ -108,8 +108,8 @@ def find(paragraph: str) -> Dateline | None:
         agency = (groups.get("agency") or groups.get("wire") or "").strip()
         if loc and _is_label(loc):
             continue
-        if agency and not _AGENCY_OK.fullmatch(agency):
-            continue
+        if agency and (len(agency) < 2 or not _AGENCY_OK.fullmatch(agency)):
+            continue  # "(R)", "(D)": a party, not an agency
         if not loc and not agency:
             continue
         if not agency and not groups.get("date") and len(loc) <= 3:

@@ -145,6 +145,8 @@ NOT_DATELINES = [
     "The company (AAPL) said on Monday.",
     "Washington, D.C. — A man was arrested.",
     "London, Monday, Nov 27 (Reuters) - Shares fell.",
+    "LO(R)\"Every day without a ferry costs us,\" he said.",
+    "SMITH (R) — The senator said.",
     # empty and odd
     "",
     ":",
