@@ -194,10 +194,10 @@ def test_author_from_a_byline_line() -> None:
 
 @pytest.mark.parametrize(("name", "language"), [
     ("fr_article.txt", "fr"), ("es_article_2.txt", "es"), ("reuters_london.txt", "en"),
-    ("de_closing_paragraph.txt", "de"),
+    ("de_article.txt", "de"),
 ])
 def test_language(name: str, language: str) -> None:
-    path = next(FIXTURES.rglob(name))  # wherever it is kept (tests/fixtures/.pending/ or its category)
+    path = next(FIXTURES.rglob(name))
     assert clean(path.read_bytes()).metadata.language == language
 
 
