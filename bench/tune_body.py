@@ -22,7 +22,8 @@ GRID = {
     "span_threshold": (0.65,),
     "inside_threshold": (0.05,),
     "outside_threshold": (0.8,),
-    "edge_threshold": (0.3, 0.4, 0.5),
+    "edge_threshold": (0.3,),
+    "secondary_share": (0.05, 0.1, 0.2, 0.35, 1.01),
 }
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ._classify import Scored
-from ._features import core_span
+from ._features import dense_run
 
 # The run grows only over real sentences of at least this many words...
 EDGE_MIN_WORDS = 8
@@ -30,6 +30,9 @@ class BodyParams:
     inside_threshold: float = 0.05
     # outside the run, a line is kept only when p is above this
     outside_threshold: float = 0.8
+    # a further run of prose (after an ad block, a product box...) is body too when
+    # it weighs at least this share of the main run
+    secondary_share: float = 0.2
     # the run grows over neighbouring lines whose p is above this (the last
     # paragraph before a promo scores lower than the ones before it)
     edge_threshold: float = 0.3
@@ -65,20 +68,29 @@ def _grow(scored: Scored, probs: list[float], start: int, end: int, threshold: f
     return start, end
 
 
-def select(scored: Scored, params: BodyParams = DEFAULT_PARAMS, *, extracted: bool = False) -> list[bool]:
-    """keep[i]: whether line i belongs to the body.
-
-    `extracted`: the lines are already a main-content extraction (HTML mode),
-    so the whole text is the run; only clear junk inside it goes.
-    """
+def select(scored: Scored, params: BodyParams = DEFAULT_PARAMS) -> list[bool]:
+    """keep[i]: whether line i belongs to the body."""
     probs = [0.0 if info.phrase is not None else p for p, info in zip(scored.probability, scored.infos, strict=True)]
-    if extracted:
-        start, end = 0, len(probs)
-    else:
-        start, end = core_span(probs, [info.weight for info in scored.infos], params.span_threshold)
-        if end > start:
-            start, end = _grow(scored, probs, start, end, params.edge_threshold)
-    return [
-        p >= (params.inside_threshold if start <= i < end else params.outside_threshold)
-        for i, p in enumerate(probs)
-    ]
+    inside = [False] * len(probs)
+    values = [info.weight * (p - params.span_threshold) for info, p in zip(scored.infos, probs, strict=True)]
+    for start, end in _runs(values, params.secondary_share):
+        start, end = _grow(scored, probs, start, end, params.edge_threshold)
+        inside[start:end] = [True] * (end - start)
+    return [p >= (params.inside_threshold if inside[i] else params.outside_threshold) for i, p in enumerate(probs)]
+
+
+def _runs(values: list[float], share: float) -> list[tuple[int, int]]:
+    """The densest run, then the densest runs left and right of it that weigh at
+    least `share` of it, recursively."""
+    start, end, best = dense_run(values)
+    if end <= start:
+        return []
+    runs = [(start, end)]
+    pending = [(0, start), (end, len(values))]
+    while pending:
+        lo, hi = pending.pop()
+        s, e, score = dense_run(values, lo, hi)
+        if e > s and score >= share * best:
+            runs.append((s, e))
+            pending += [(lo, s), (e, hi)]
+    return runs

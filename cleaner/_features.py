@@ -170,22 +170,23 @@ def line_weight(line: str, words: int) -> int:
     return max(words, len(line) // CHARS_PER_WORD, 1)
 
 
-def dense_run(values: Sequence[float]) -> tuple[int, int]:
-    """[start, end) of the run of `values` with the largest positive sum (empty when none)."""
-    best, best_span = 0.0, (0, 0)
-    run, start = 0.0, 0
-    for i, v in enumerate(values):
+def dense_run(values: Sequence[float], lo: int = 0, hi: int | None = None) -> tuple[int, int, float]:
+    """(start, end, sum) of the run of values[lo:hi] with the largest positive sum (empty when none)."""
+    best, best_span = 0.0, (lo, lo)
+    run, start = 0.0, lo
+    for i in range(lo, len(values) if hi is None else hi):
         if run <= 0:
             run, start = 0.0, i
-        run += v
+        run += values[i]
         if run > best:
             best, best_span = run, (start, i + 1)
-    return best_span
+    return best_span[0], best_span[1], best
 
 
 def core_span(scores: Sequence[float], weights: Sequence[int], threshold: float) -> tuple[int, int]:
     """The densest run of prose: the run maximising sum(weight * (score - threshold))."""
-    return dense_run([w * (s - threshold) for w, s in zip(weights, scores, strict=True)])
+    start, end, _ = dense_run([w * (s - threshold) for w, s in zip(weights, scores, strict=True)])
+    return start, end
 
 
 def _level(p: float) -> str:

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from . import _body, _dateline, _html, _language, _title
+from . import _body, _dateline, _html, _language, _phrases, _title
 from ._classify import score_lines
 from ._decode import decode, parse_format, sniff_format
 from ._model import Article, Category, Dateline, Format, Metadata, RemovedLine
@@ -46,8 +46,15 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
     numbered = [(n, ln) for n, ln in enumerate(raw_lines, 1) if ln]
     lines = [ln for _, ln in numbered]
     language = _language.detect(lines)
-    scored = score_lines(lines, language)
-    keep = _body.select(scored, extracted=fmt is Format.HTML)
+    if fmt is Format.HTML:
+        # The extractor already chose the main content; on it, the line classifier
+        # removed more body than leftovers (measured), so only known leftovers go.
+        phrases = [_phrases.match(line) for line in lines]
+        keep = [phrase is None for phrase in phrases]
+    else:
+        scored = score_lines(lines, language)
+        keep = _body.select(scored)
+        phrases = [info.phrase for info in scored.infos]
 
     title = html_title
     title_index: int | None = None
@@ -74,13 +81,13 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
         for i, (number, line) in enumerate(numbered):
             if i in kept_set or i == title_index:
                 continue
-            info = scored.infos[i]
+            phrase = phrases[i]
             if i in repeats:
                 category, rule = Category.TEMPLATE, "title-repeat"
-            elif info.phrase is not None:
-                category, rule = info.phrase[0], f"phrase:{info.phrase[1]}"
+            elif phrase is not None:
+                category, rule = phrase[0], f"phrase:{phrase[1]}"
             else:
-                category = Category.NAVIGATION if info.words <= NAVIGATION_MAX_WORDS else Category.OTHER
+                category = Category.NAVIGATION if len(line.split()) <= NAVIGATION_MAX_WORDS else Category.OTHER
                 rule = "line-model"
             removed.append(RemovedLine(line, category, rule, number))
     return Article(title=title, subtitle=subtitle, dateline=dateline, paragraphs=paragraphs,
