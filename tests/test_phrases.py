@@ -224,33 +224,41 @@ def test_article_sentences_are_not_leftovers(sentence: str) -> None:
 
 # Article sentences the rules catch today (reported to the rules' owner): each is removed from any
 # article it stands in. Strict: when a rule is fixed the test XPASSes and its entry goes to SENTENCES.
-KNOWN_FALSE_POSITIVES = [
-    ("By the end of the year, prices had doubled.", "byline"),
-    ("By Tuesday, the fire had been contained.", "byline"),
-    ("By contrast, exports rose.", "byline"),
-    ("Par exemple, le gouvernement a dit non.", "byline"),
-    ("Published in 1851, the novel was a commercial failure.", "dated"),
-    ("Updated figures show that inflation fell to 3.1 percent in February.", "dated"),
-    ("The ratio rose from 1/2 to 2/3 to 3/4 over the decade.", "crumb-trail"),
-    ("Q3 2024 / Q4 2024 / FY2025 results were mixed.", "crumb-trail"),
-    ("Copyright law has not kept pace with artificial intelligence, experts say.", "copyright"),
-    ("All rights reserved, the lawyer wrote, under the contract.", "copyright"),
-    ("The site uses cookies to track users, the regulator found, and must ask for consent.", "cookie"),
-    ("Regulators said the website did not ask users to accept cookies before tracking their browsing.", "cookie"),
-    ("The newsletter, delivered to about 2 million inboxes each morning, was launched in 2019.", "newsletter-signup"),
-    ("Officials said residents could sign up for text alerts or receive a daily briefing by phone.",
-     "newsletter-signup"),
-    ("The president will receive a briefing on the storm on Tuesday, the White House said.", "newsletter-signup"),
-    ("Staff were told to join a briefing at 9 a.m., according to an email seen by the newspaper.",
-     "newsletter-signup"),
-    ("By signing up to the scheme, you agree to pay a fixed monthly fee, the company said.", "newsletter-consent"),
-    ("Donate blood, health officials urged, as stocks fell to a two-day supply.", "support-us"),
-    ("Stay informed on the risks, health officials urged residents, as the news of the outbreak spread.",
-     "stay-informed"),
-    ("This article was published by the health ministry on Monday, it said.", "syndication"),
-    ("Follow us on this journey, the captain told passengers.", "follow"),
-    ("Get the app, the minister urged citizens, to receive alerts about air quality.", "download-app"),
+# Article sentences once caught by a too-broad rule (fixed; kept as regressions).
+ONCE_FALSE_POSITIVES = [
+    ('By the end of the year, prices had doubled.', 'byline'),
+    ('By Tuesday, the fire had been contained.', 'byline'),
+    ('By contrast, exports rose.', 'byline'),
+    ('Par exemple, le gouvernement a dit non.', 'byline'),
+    ('Published in 1851, the novel was a commercial failure.', 'dated'),
+    ('Updated figures show that inflation fell to 3.1 percent in February.', 'dated'),
+    ('The ratio rose from 1/2 to 2/3 to 3/4 over the decade.', 'crumb-trail'),
+    ('Q3 2024 / Q4 2024 / FY2025 results were mixed.', 'crumb-trail'),
+    ('Copyright law has not kept pace with artificial intelligence, experts say.', 'copyright'),
+    ('The site uses cookies to track users, the regulator found, and must ask for consent.', 'cookie'),
+    ('Regulators said the website did not ask users to accept cookies before tracking their browsing.', 'cookie'),
+    ('Officials said residents could sign up for text alerts or receive a daily briefing by phone.',
+     'newsletter-signup'),
+    ('The president will receive a briefing on the storm on Tuesday, the White House said.', 'newsletter-signup'),
+    ('Staff were told to join a briefing at 9 a.m., according to an email seen by the newspaper.', 'newsletter-signup'),
+    ('Donate blood, health officials urged, as stocks fell to a two-day supply.', 'support-us'),
 ]
+# Article sentences a rule still catches (reported).
+KNOWN_FALSE_POSITIVES = [
+    ('All rights reserved, the lawyer wrote, under the contract.', 'copyright'),
+    ('The newsletter, delivered to about 2 million inboxes each morning, was launched in 2019.', 'newsletter-signup'),
+    ('By signing up to the scheme, you agree to pay a fixed monthly fee, the company said.', 'newsletter-consent'),
+    ('Stay informed on the risks, health officials urged residents, as the news of the outbreak spread.',
+     'stay-informed'),
+    ('This article was published by the health ministry on Monday, it said.', 'syndication'),
+    ('Follow us on this journey, the captain told passengers.', 'follow'),
+    ('Get the app, the minister urged citizens, to receive alerts about air quality.', 'download-app'),
+]
+
+
+@pytest.mark.parametrize(("sentence", "rule"), ONCE_FALSE_POSITIVES, ids=[r for _, r in ONCE_FALSE_POSITIVES])
+def test_once_false_positives(sentence: str, rule: str) -> None:
+    assert match(sentence) is None
 
 
 @pytest.mark.parametrize(("sentence", "rule"), KNOWN_FALSE_POSITIVES, ids=[r for _, r in KNOWN_FALSE_POSITIVES])
