@@ -85,8 +85,8 @@ HEBREW = (
 )
 EMOJI = (
     "Council approves new bike lanes 🚲\n"
-    "The city council 👍 voted on Tuesday to build protected bike lanes 🚴‍♀️ along Harbour Road, ending a long dispute.\n"
-    "The plan will remove 46 parking spaces 🅿️ on the north side of the road, and the Café\u0301 owners are happy 👨‍👩‍👧.\n"
+    "The city council 👍 voted on Tuesday to build protected bike lanes 🚴‍♀️ along Harbour Road, ending a dispute.\n"
+    "The plan will remove 46 parking spaces 🅿️ on the north side of the road; the Café\u0301 owners are happy 👨‍👩‍👧.\n"
     "Councillor Zoë Okafor, who sponsored the measure, said the vote was about safety rather than convenience.\n"
 )
 HOSTILE_HTML = """<?xml version="1.0"?>
@@ -117,7 +117,8 @@ at a cost of &euro;3.2 million.</p>
 <![CDATA[ SECRET-CDATA ]]>
 </article></body></html>
 """
-NESTED_DIVS = "<html><body>" + "<div>" * 100_000 + "<p>Deep text at the bottom.</p>" + "</div>" * 100_000 + "</body></html>"
+NESTED_DIVS = ("<html><body>" + "<div>" * 100_000 + "<p>Deep text at the bottom.</p>" + "</div>" * 100_000
+               + "</body></html>")
 NESTED_UNCLOSED = "<html><body>" + "<div><span>" * 50_000 + "Deep text at the bottom of unclosed elements."
 
 
@@ -321,7 +322,7 @@ def test_grpc_clean_batch_each_document_on_its_own(expected: dict[str, Article |
 
 def test_one_bad_document_among_good_ones(stub: pb_grpc.CleanerServiceStub) -> None:
     docs = [pb.Document(data=GOOD, id=str(i)) for i in range(9)]
-    docs.insert(4, pb.Document(data=CASES["png"].raw, id="bad"))
+    docs.insert(4, document(CASES["png"], "bad"))
     response = stub.CleanBatch(pb.CleanBatchRequest(documents=docs), timeout=BOUND)
     outcomes = [r.WhichOneof("outcome") for r in response.results]
     assert outcomes == ["article"] * 4 + ["error"] + ["article"] * 5
