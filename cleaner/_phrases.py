@@ -28,7 +28,7 @@ TRIM = " \t*•·|-–—>»›"
 @dataclass(frozen=True, slots=True)
 class _Gated:
     max_chars: int
-    keywords: re.Pattern[str]  # any of the keywords, as literals
+    keywords: frozenset[str]
     pattern: re.Pattern[str]
     rule: tuple[Category, str]
 
@@ -38,6 +38,9 @@ class _Rules:
     plain: list[re.Pattern[str] | None]  # one combined pattern per length step
     groups: dict[str, tuple[Category, str]]
     gated: list[_Gated]
+    any_keyword: re.Pattern[str]  # every gated rule's keywords, as literals
+    # keyword found -> gated rules to try (a found keyword holds shorter ones: "comments" holds "comment")
+    rules_for: dict[str, tuple[int, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -53,8 +56,7 @@ def _rules() -> _Rules:
         rule = (Category(category), name)
         compiled = re.compile(pattern, re.IGNORECASE)  # fails loudly on a bad data line
         if keywords != "-":
-            any_keyword = re.compile("|".join(re.escape(k) for k in keywords.split(",")))
-            gated.append(_Gated(int(max_chars), any_keyword, compiled, rule))
+            gated.append(_Gated(int(max_chars), frozenset(keywords.split(",")), compiled, rule))
             continue
         group = f"r{len(plain)}"
         plain.append((int(max_chars), f"(?P<{group}>{pattern})"))
@@ -63,7 +65,11 @@ def _rules() -> _Rules:
     for step in LENGTH_STEPS:
         fitting = [p for limit, p in plain if limit >= step]
         steps.append(re.compile("|".join(fitting), re.IGNORECASE) if fitting else None)
-    return _Rules(steps, groups, gated)
+    keywords = sorted({k for g in gated for k in g.keywords}, key=len, reverse=True)
+    rules_for = {
+        found: tuple(i for i, g in enumerate(gated) if any(k in found for k in g.keywords)) for found in keywords
+    }
+    return _Rules(steps, groups, gated, re.compile("|".join(re.escape(k) for k in keywords)), rules_for)
 
 
 def match(line: str) -> tuple[Category, str] | None:
@@ -77,8 +83,12 @@ def match(line: str) -> tuple[Category, str] | None:
     m = pattern.fullmatch(text) if pattern is not None else None
     if m is not None and m.lastgroup is not None:
         return rules.groups[m.lastgroup]
-    low = text.lower()
-    for gated in rules.gated:
-        if len(text) <= gated.max_chars and gated.keywords.search(low) and gated.pattern.fullmatch(text):
+    # One scan finds every keyword present; a hit may hold shorter keywords too.
+    hits = set(rules.any_keyword.findall(text.lower()))
+    if not hits:
+        return None
+    for i in sorted({i for hit in hits for i in rules.rules_for[hit]}):
+        gated = rules.gated[i]
+        if len(text) <= gated.max_chars and gated.pattern.fullmatch(text):
             return gated.rule
     return None
