@@ -65,11 +65,11 @@ def _rules() -> _Rules:
     for step in LENGTH_STEPS:
         fitting = [p for limit, p in plain if limit >= step]
         steps.append(re.compile("|".join(fitting), re.IGNORECASE) if fitting else None)
-    keywords = sorted({k for g in gated for k in g.keywords}, key=len, reverse=True)
+    all_keywords = sorted({k for g in gated for k in g.keywords}, key=len, reverse=True)
     rules_for = {
-        found: tuple(i for i, g in enumerate(gated) if any(k in found for k in g.keywords)) for found in keywords
+        found: tuple(i for i, g in enumerate(gated) if any(k in found for k in g.keywords)) for found in all_keywords
     }
-    return _Rules(steps, groups, gated, re.compile("|".join(re.escape(k) for k in keywords)), rules_for)
+    return _Rules(steps, groups, gated, re.compile("|".join(re.escape(k) for k in all_keywords)), rules_for)
 
 
 def match(line: str) -> tuple[Category, str] | None:
