@@ -45,13 +45,14 @@ def clean(raw: str | bytes, format: str | Format = "auto", url: str | None = Non
 def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format, opts: Options) -> Article:
     numbered = [(n, ln) for n, ln in enumerate(raw_lines, 1) if ln]
     lines = [ln for _, ln in numbered]
-    language = _language.detect(lines)
     if fmt is Format.HTML:
+        language = "" if meta.language else _language.detect(lines)  # the page may say it
         # The extractor already chose the main content; on it, the line classifier
         # removed more body than leftovers (measured), so only known leftovers go.
         phrases = [_phrases.match(line) for line in lines]
         keep = [phrase is None for phrase in phrases]
     else:
+        language = _language.detect(lines)
         scored = score_lines(lines, language)
         keep = _body.select(scored)
         phrases = [info.phrase for info in scored.infos]
