@@ -171,7 +171,6 @@ def main() -> None:
     model = {
         "about": "line classifier weights; trained by bench/train_lines.py, subset=" + args.subset,
         "core_threshold": CORE_THRESHOLD,
-        "keep_threshold": 0.5,
         "pass1": {n: round(float(v), 4) for n, v in zip(LOCAL_FEATURES, theta1, strict=True) if abs(v) > 1e-6},
         "pass2": {
             **{f"local:{n}": round(float(v), 4)

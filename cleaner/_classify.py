@@ -26,7 +26,6 @@ class LineModel:
     pass2_local: tuple[float, ...]
     pass2_context: tuple[float, ...]
     core_threshold: float
-    keep_threshold: float
 
 
 def _weights(table: dict[str, float], names: Sequence[str]) -> tuple[float, ...]:
@@ -51,7 +50,6 @@ def model_from_dict(data: dict[str, object]) -> LineModel:
         pass2_local=_weights({k[6:]: v for k, v in p2.items() if k.startswith("local:")}, LOCAL_FEATURES),
         pass2_context=_weights({k[4:]: v for k, v in p2.items() if k.startswith("ctx:")}, CONTEXT_FEATURES),
         core_threshold=float(data["core_threshold"]),  # type: ignore[arg-type]
-        keep_threshold=float(data["keep_threshold"]),  # type: ignore[arg-type]
     )
 
 

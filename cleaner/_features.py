@@ -44,26 +44,24 @@ def _bin(value: float, edges: Sequence[float]) -> int:
     return bisect_left(edges, value)
 
 
-def _names() -> list[str]:
-    names = ["bias"]
-    names += [f"words<={e}" for e in WORD_BINS] + [f"words>{WORD_BINS[-1]}"]
-    names += [f"chars<={e}" for e in CHAR_BINS] + [f"chars>{CHAR_BINS[-1]}"]
-    names += [f"stop<={e}" for e in SHARE_BINS] + [f"stop>{SHARE_BINS[-1]}"]
-    names += [f"stop<={e}&long" for e in SHARE_BINS] + [f"stop>{SHARE_BINS[-1]}&long"]
-    names += [f"caps<={e}" for e in SHARE_BINS] + [f"caps>{SHARE_BINS[-1]}"]
-    names += [f"digits<={e}" for e in SHARE_BINS] + [f"digits>{SHARE_BINS[-1]}"]
-    names += [f"pos={i}" for i in range(POSITION_BINS)]
-    names += ["end:sentence", "end:colon", "end:comma", "end:none", "end:quote", "bullet", "urlish", "separators",
-              "repeated", "repeated3", "first", "last", "commas1", "commas3", "parens", "no-stoplang"]
-    names += [f"phrase:{c.value}" for c in Category]
-    return names
-
-
-LOCAL_FEATURES = _names()
 def _binned(name: str, edges: Sequence[float]) -> list[str]:
+    """Names of a one-hot group: NAME<=edge for each edge, then NAME>last."""
     return [f"{name}<={e}" for e in edges] + [f"{name}>{edges[-1]}"]
 
 
+LOCAL_FEATURES = [
+    "bias",
+    *_binned("words", WORD_BINS),
+    *_binned("chars", CHAR_BINS),
+    *_binned("stop", SHARE_BINS),
+    *(f"{n}&long" for n in _binned("stop", SHARE_BINS)),  # stopword share of lines of 8+ words
+    *_binned("caps", SHARE_BINS),
+    *_binned("digits", SHARE_BINS),
+    *(f"pos={i}" for i in range(POSITION_BINS)),
+    "end:sentence", "end:colon", "end:comma", "end:none", "end:quote", "bullet", "urlish", "separators",
+    "repeated", "repeated3", "first", "last", "commas1", "commas3", "parens", "no-stoplang",
+    *(f"phrase:{c.value}" for c in Category),
+]
 CONTEXT_FEATURES = [
     *(f for side in ("prev", "next") for k in (1, 3) for f in _binned(f"{side}{k}", CONTEXT_BINS)),
     *_binned("self", CONTEXT_BINS),
