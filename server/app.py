@@ -14,7 +14,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 
 from . import logs, tls
-from .calls import CallGuard
+from .calls import Admission, CallGuard
 from .config import ServerConfig
 from .metrics import Metrics
 from .service import SERVICE_NAME, CleanerServicer, add_to_server
@@ -60,12 +60,18 @@ class Running:
 def start(config: ServerConfig, *, metrics: Metrics | None = None, tls_files: tls.TlsFiles | None = None,
           port: int | None = None) -> Running:
     """Build, bind and start the server; `port` overrides `config.port` (the parent's reserved port)."""
+    # Every admitted call holds a thread (most wait for one of the `threads` work slots), with
+    # HEADROOM more for health checks, reflection and refusals: CleanerService calls past
+    # --max-concurrent are shed by the Admission, never by grpc, so health is answered under
+    # overload. grpc's own cap is a backstop against floods of the other methods.
+    pool = config.max_concurrent + Admission.HEADROOM
     server = grpc.server(
-        futures.ThreadPoolExecutor(max_workers=config.threads, thread_name_prefix="grpc-handler"),
+        futures.ThreadPoolExecutor(max_workers=pool, thread_name_prefix="grpc-handler"),
         options=server_options(config),
-        maximum_concurrent_rpcs=config.max_concurrent,
+        maximum_concurrent_rpcs=pool,
     )
-    guard = CallGuard(token=config.token, metrics=metrics)
+    guard = CallGuard(token=config.token, metrics=metrics,
+                      admission=Admission(limit=config.max_concurrent, slots=config.threads))
     add_to_server(CleanerServicer(guard, max_input_bytes=config.max_input_bytes, max_batch=config.max_batch), server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -1,16 +1,22 @@
 """Per-call bookkeeping shared by every CleanerService method.
 
-`CallGuard.call()` wraps a handler body: it authenticates, refuses calls
-whose deadline has already passed (they may have waited in the queue), turns
-exceptions into statuses (CallError into its rich status, anything unexpected
-into INTERNAL with the call id, never UNKNOWN), and records one log line and
-the metrics for the call.
+`CallGuard.call()` wraps a handler body: it authenticates, admits the call
+or sheds it (`Admission`: RESOURCE_EXHAUSTED past --max-concurrent), waits
+for a work slot (--threads calls clean at once), refuses calls whose deadline
+passed while they waited, turns exceptions into statuses (CallError into its
+rich status, anything unexpected into INTERNAL with the call id, never
+UNKNOWN), and records one log line and the metrics for the call.
+
+The cap is applied here, to CleanerService calls only, rather than by grpc's
+`maximum_concurrent_rpcs`, which counts every RPC: under overload that one
+sheds health checks too, and a kubelet would restart a busy pod.
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+import threading
 import time
 import traceback
 import uuid
@@ -24,9 +30,13 @@ from .metrics import Metrics, NoMetrics
 log = logs.get("calls")
 _REQUEST_ID = "x-request-id"
 
-# Routine outcomes (success, a client's bad input or hang-up): one line at debug
-# only. The rest (auth failures, deadlines) at info; INTERNAL at error.
-_QUIET = frozenset({grpc.StatusCode.OK, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.CANCELLED})
+# Routine outcomes (success, a client's bad input or hang-up, load shed under
+# overload, which may come by the thousand): one line at debug only. The rest
+# (auth failures, deadlines) at info; INTERNAL at error.
+_QUIET = frozenset({grpc.StatusCode.OK, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.CANCELLED,
+                    grpc.StatusCode.RESOURCE_EXHAUSTED})
+# How often (seconds) a call waiting for a work slot checks that its caller still waits.
+_SLOT_POLL = 0.1
 
 
 def log_failure(logger: logging.Logger, what: str, exc: BaseException, fields: dict[str, object]) -> None:
@@ -43,10 +53,47 @@ class Gone(Exception):
     """The client cancelled or its deadline passed: stop working on the call."""
 
 
+class Admission:
+    """The per-process cap on CleanerService calls, and the work slots.
+
+    At most `limit` calls are admitted at once; past that a call is refused
+    at once (RESOURCE_EXHAUSTED, retryable). Of the admitted calls, `slots`
+    run at a time (one core's worth of GIL needs few) and the others wait
+    their turn, in no particular order, until their deadline. Health and
+    reflection never count, so a process that sheds load still answers its
+    probes: the server gives grpc's own pool `limit + HEADROOM` threads.
+    """
+
+    HEADROOM = 32  # threads and grpc-level slots beyond `limit`: health, reflection, refusals
+
+    def __init__(self, limit: int, slots: int) -> None:
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._admitted = 0
+        self._slots = threading.BoundedSemaphore(slots)
+
+    def enter(self) -> bool:
+        with self._lock:
+            if self._admitted >= self.limit:
+                return False
+            self._admitted += 1
+            return True
+
+    def leave(self) -> None:
+        with self._lock:
+            self._admitted -= 1
+
+    def acquire_slot(self, timeout: float) -> bool:
+        return self._slots.acquire(timeout=timeout)
+
+    def release_slot(self) -> None:
+        self._slots.release()
+
+
 class Call:
     """One call in progress: a context manager made by `CallGuard.call`."""
 
-    __slots__ = ("_guard", "_start", "context", "documents", "id", "method")
+    __slots__ = ("_admitted", "_guard", "_slot", "_start", "context", "documents", "id", "method")
 
     def __init__(self, guard: CallGuard, context: grpc.ServicerContext, method: str) -> None:
         self._guard = guard
@@ -55,6 +102,7 @@ class Call:
         self.documents = 0
         self.id = ""
         self._start = time.perf_counter()
+        self._admitted = self._slot = False
 
     def __enter__(self) -> Call:
         auth = b""
@@ -68,11 +116,37 @@ class Call:
         token = self._guard.token
         if token is not None and not hmac.compare_digest(auth, token):
             self._abort(errors.unauthenticated().status)
+        admission = self._guard.admission
+        if not admission.enter():
+            self._abort(errors.overloaded(admission.limit).status)
+        self._admitted = True
         try:
-            self.check_alive()  # it may have expired while queued for a thread
+            self._wait_for_slot()  # it may expire, or its caller leave, while it waits
         except Gone:
+            self._release()
             self._gone()
+        except BaseException:
+            self._release()
+            raise
         return self
+
+    def _wait_for_slot(self) -> None:
+        admission = self._guard.admission
+        while True:
+            remaining = self.context.time_remaining()
+            wait = _SLOT_POLL if remaining is None else min(_SLOT_POLL, remaining)
+            if wait > 0 and admission.acquire_slot(wait):
+                self._slot = True
+                return
+            self.check_alive()
+
+    def _release(self) -> None:
+        if self._slot:
+            self._guard.admission.release_slot()
+            self._slot = False
+        if self._admitted:
+            self._guard.admission.leave()
+            self._admitted = False
 
     def check_alive(self) -> None:
         """Raise `Gone` when nobody is waiting for the answer any more."""
@@ -82,6 +156,7 @@ class Call:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        self._release()
         if exc is None:
             self._record(grpc.StatusCode.OK)
             return
@@ -120,11 +195,13 @@ class Call:
 
 
 class CallGuard:
-    """Per-process state behind `Call`: the expected token and the metrics sink."""
+    """Per-process state behind `Call`: the expected token, the admission cap and the metrics sink."""
 
-    def __init__(self, *, token: str | None = None, metrics: Metrics | None = None) -> None:
+    def __init__(self, *, token: str | None = None, metrics: Metrics | None = None,
+                 admission: Admission | None = None) -> None:
         self.token = f"Bearer {token}".encode() if token else None
         self.metrics: Metrics = metrics or NoMetrics()
+        self.admission = admission or Admission(limit=1 << 30, slots=1 << 30)
 
     def call(self, context: grpc.ServicerContext, method: str) -> Call:
         return Call(self, context, method)

@@ -20,11 +20,12 @@ DEFAULT_PORT = 50051
 DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 #: Documents per CleanBatch call (documented in the proto).
 MAX_BATCH = 1000
-#: Calls one worker process runs or queues at once; past it grpc answers
-#: RESOURCE_EXHAUSTED at once (health checks count too, hence the headroom).
+#: CleanerService calls one worker process runs or queues at once; past it a
+#: call is refused at once with RESOURCE_EXHAUSTED (health checks never count).
 DEFAULT_MAX_CONCURRENT = 64
-#: Handler threads per worker: the GIL runs one at a time, a few more keep
-#: health checks answered while a long batch runs.
+#: CleanerService calls a worker cleans at once (the others wait their turn):
+#: the GIL runs one at a time; a few more keep a long batch from holding up
+#: short calls. Health checks have threads of their own.
 DEFAULT_THREADS = 4
 #: Seconds in-flight calls get to finish after SIGTERM.
 DEFAULT_GRACE = 20.0
@@ -84,7 +85,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=env_or("WORKERS", 0),
                    help="worker processes; 0 = one per core (CLEANER_WORKERS)")
     p.add_argument("--threads", type=int, default=env_or("THREADS", DEFAULT_THREADS),
-                   help="handler threads per worker (CLEANER_THREADS)")
+                   help="calls cleaned at once per worker, the rest wait their turn (CLEANER_THREADS)")
     p.add_argument("--max-message-bytes", type=int, default=env_or("MAX_MESSAGE_BYTES", DEFAULT_MAX_MESSAGE_BYTES),
                    help="largest request message (CLEANER_MAX_MESSAGE_BYTES)")
     p.add_argument("--max-concurrent", type=int, default=env_or("MAX_CONCURRENT", DEFAULT_MAX_CONCURRENT),

@@ -7,7 +7,7 @@ client can decode (grpcio-status in Python, `@grpc/grpc-js` metadata in Node).
 from __future__ import annotations
 
 import grpc
-from google.protobuf import any_pb2
+from google.protobuf import any_pb2, duration_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2  # type: ignore[import-untyped]
 from grpc_status import rpc_status
 
@@ -44,6 +44,16 @@ def invalid_argument(field: str, message: str, reason: str, metadata: dict[str, 
 
 def unauthenticated() -> CallError:
     return CallError(_status(code_pb2.UNAUTHENTICATED, "missing or wrong bearer token in the authorization metadata"))
+
+
+def overloaded(limit: int) -> CallError:
+    """Shed load: RESOURCE_EXHAUSTED (retryable, unlike grpc's own "larger than max" refusal), with RetryInfo."""
+    retry = error_details_pb2.RetryInfo(retry_delay=duration_pb2.Duration(nanos=100_000_000))
+    return CallError(_status(
+        code_pb2.RESOURCE_EXHAUSTED,
+        f"server busy: {limit} calls in progress on this process (--max-concurrent); retry with backoff",
+        retry,
+    ))
 
 
 def internal(call_id: str) -> CallError:
