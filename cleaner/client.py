@@ -19,8 +19,13 @@ Kubernetes headless Service), on each of those channels.
 Errors: `clean()` raises the library's own exceptions for bad input
 (INVALID_ARGUMENT becomes EmptyInputError, BinaryInputError,
 InputTooLargeError, InputError or OptionsError) and `ClientError` for anything
-else. UNAVAILABLE and overload (RESOURCE_EXHAUSTED) are retried with
-exponential backoff first.
+else. UNAVAILABLE, overload (RESOURCE_EXHAUSTED) and CANCELLED are retried
+with exponential backoff first: cleaning is idempotent, and this client never
+cancels a call itself, so CANCELLED comes from a server that shut down with the
+call received but not started (grpc core cancels those). A connection that
+answered UNAVAILABLE marks its target down for a while (0.25 s, doubling up
+to 5 s, until a call there succeeds): calls go to the other targets meanwhile,
+so a server that is down among several costs no failures.
 """
 
 from __future__ import annotations
@@ -50,12 +55,15 @@ __all__ = ["BatchItem", "CleanerClient", "ClientError"]
 #: (id, raw, format, url): one document of `clean_batch`.
 BatchItem = tuple[str, "str | bytes", str, "str | None"]
 
-_RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.RESOURCE_EXHAUSTED})
+_RETRYABLE = frozenset({grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.RESOURCE_EXHAUSTED,
+                        grpc.StatusCode.CANCELLED})
 # Whole-chunk failures that say nothing about the service's health: reported per document.
 _PER_DOCUMENT = frozenset({grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.INTERNAL,
                            grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.CANCELLED})
 _BACKOFF_BASE = 0.05
 _BACKOFF_MAX = 2.0
+_DOWN_BASE = 0.25  # seconds a target that answered UNAVAILABLE is passed over, doubling
+_DOWN_MAX = 5.0
 _channel_ids = itertools.count()
 
 T = TypeVar("T")
@@ -78,12 +86,21 @@ class _Chunk:
     size: int = 0
 
 
+class _Target:
+    """What the client knows of one target's health."""
+
+    def __init__(self) -> None:
+        self.failures = 0  # UNAVAILABLE answers since the last success
+        self.down_until = 0.0  # monotonic time before which `_pick` passes its connections over
+
+
 class _Channel:
     """One connection (channel with a private subchannel pool) and its in-flight count."""
 
-    def __init__(self, channel: grpc.Channel) -> None:
+    def __init__(self, channel: grpc.Channel, target: _Target) -> None:
         self.channel = channel
         self.stub = pb_grpc.CleanerServiceStub(channel)
+        self.target = target
         self.in_flight = 0
 
 
@@ -123,8 +140,10 @@ class CleanerClient:
         creds = _credentials(tls_ca, tls_cert, tls_key)
         self._lock = threading.Lock()
         self._turn = 0
+        health = {target: _Target() for target in targets}
         self._channels = [
-            _Channel(_open(target, creds)) for target in targets for _ in range(max(1, channels_per_target))
+            _Channel(_open(target, creds), health[target]) for target in targets
+            for _ in range(max(1, channels_per_target))
         ]
 
     # --- lifecycle ----------------------------------------------------------
@@ -188,17 +207,28 @@ class CleanerClient:
     # --- internals ------------------------------------------------------------
 
     def _pick(self) -> _Channel:
-        """The connection with the fewest calls in flight; ties rotate, so every connection gets used."""
+        """The connection with the fewest calls in flight among those up (all, when none is);
+        ties rotate, so every connection gets used."""
         with self._lock:
             chs = self._channels
             start = self._turn = (self._turn + 1) % len(chs)
-            ch = min((chs[(start + k) % len(chs)] for k in range(len(chs))), key=lambda c: c.in_flight)
+            order = [chs[(start + k) % len(chs)] for k in range(len(chs))]
+            now = time.monotonic()
+            ch = min([c for c in order if c.target.down_until <= now] or order, key=lambda c: c.in_flight)
             ch.in_flight += 1
             return ch
 
-    def _release(self, ch: _Channel) -> None:
+    def _release(self, ch: _Channel, exc: grpc.RpcError | None = None) -> None:
+        """The call on `ch` is over; `exc` its failure, if it failed."""
         with self._lock:
             ch.in_flight -= 1
+            target = ch.target
+            if exc is not None and exc.code() == grpc.StatusCode.UNAVAILABLE:
+                target.failures += 1
+                target.down_until = time.monotonic() + min(_DOWN_MAX, _DOWN_BASE * 2 ** min(target.failures - 1, 8))
+            elif exc is None and target.failures:
+                target.failures = 0
+                target.down_until = 0.0
 
     def _backoff(self, attempt: int) -> float:
         return float(min(_BACKOFF_MAX, _BACKOFF_BASE * 2**attempt) * random.uniform(0.5, 1.0))
@@ -208,12 +238,17 @@ class CleanerClient:
         while True:
             ch = self._pick()
             try:
-                return call(ch)
+                result = call(ch)
             except grpc.RpcError as exc:
+                self._release(ch, exc)
                 if attempt >= self.retries or not _retryable(exc):
                     raise
-            finally:
+            except BaseException:
                 self._release(ch)
+                raise
+            else:
+                self._release(ch)
+                return result
             time.sleep(self._backoff(attempt))
             attempt += 1
 
@@ -252,8 +287,8 @@ class CleanerClient:
                 batch, finished[:] = list(finished), []
             for k, attempt, fut, ch in batch:
                 in_flight -= 1
-                self._release(ch)
                 exc = fut.exception()
+                self._release(ch, exc)
                 if exc is None:
                     got = fut.result().results
                     if len(got) != len(chunks[k].indexes):  # a broken server; never expected
