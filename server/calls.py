@@ -20,6 +20,7 @@ import threading
 import time
 import traceback
 import uuid
+from collections.abc import Callable
 from types import TracebackType
 
 import grpc
@@ -35,8 +36,9 @@ _REQUEST_ID = "x-request-id"
 # (auth failures, deadlines) at info; INTERNAL at error.
 _QUIET = frozenset({grpc.StatusCode.OK, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.CANCELLED,
                     grpc.StatusCode.RESOURCE_EXHAUSTED})
-# How often (seconds) a call waiting for a work slot checks that its caller still waits.
-_SLOT_POLL = 0.1
+# Longest single wait for a work slot (threading's timeouts have a ceiling; calls without a
+# deadline wait on in steps of this).
+_MAX_WAIT = 3600.0
 
 
 def log_failure(logger: logging.Logger, what: str, exc: BaseException, fields: dict[str, object]) -> None:
@@ -59,41 +61,62 @@ class Admission:
     At most `limit` calls are admitted at once; past that a call is refused
     at once (RESOURCE_EXHAUSTED, retryable). Of the admitted calls, `slots`
     run at a time (one core's worth of GIL needs few) and the others wait
-    their turn, in no particular order, until their deadline. Health and
-    reflection never count, so a process that sheds load still answers its
-    probes: the server gives grpc's own pool `limit + HEADROOM` threads.
+    their turn, in no particular order, until their deadline or until their
+    caller hangs up (no polling: a waiting call costs nothing, and the grpc
+    thread that takes new calls gets the GIL). Health and reflection never
+    count, so a process that sheds load still answers its probes: the server
+    gives grpc's own pool `limit + HEADROOM` threads.
     """
 
     HEADROOM = 32  # threads and grpc-level slots beyond `limit`: health, reflection, refusals
 
     def __init__(self, limit: int, slots: int) -> None:
         self.limit = limit
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._admitted = 0
-        self._slots = threading.BoundedSemaphore(slots)
+        self._free = slots
 
     def enter(self) -> bool:
-        with self._lock:
+        with self._cond:
             if self._admitted >= self.limit:
                 return False
             self._admitted += 1
             return True
 
     def leave(self) -> None:
-        with self._lock:
+        with self._cond:
             self._admitted -= 1
 
-    def acquire_slot(self, timeout: float) -> bool:
-        return self._slots.acquire(timeout=timeout)
+    def acquire_slot(self, remaining: Callable[[], float]) -> bool:
+        """Take a work slot, waiting while `remaining()` (asked at each wake-up) is positive:
+        the seconds the caller still waits, 0 once it has gone. False when it gave up."""
+        with self._cond:
+            while True:
+                left = remaining()
+                if left <= 0:
+                    if self._free:
+                        self._cond.notify()  # the wake-up was meant for a caller still there
+                    return False
+                if self._free:
+                    self._free -= 1
+                    return True
+                self._cond.wait(min(left, _MAX_WAIT))
 
     def release_slot(self) -> None:
-        self._slots.release()
+        with self._cond:
+            self._free += 1
+            self._cond.notify()
+
+    def wake(self) -> None:
+        """A waiting call's caller hung up: let the waiters look who is still there."""
+        with self._cond:
+            self._cond.notify_all()
 
 
 class Call:
     """One call in progress: a context manager made by `CallGuard.call`."""
 
-    __slots__ = ("_admitted", "_guard", "_slot", "_start", "context", "documents", "id", "method")
+    __slots__ = ("_admitted", "_guard", "_slot", "_start", "_waiting", "context", "documents", "id", "method")
 
     def __init__(self, guard: CallGuard, context: grpc.ServicerContext, method: str) -> None:
         self._guard = guard
@@ -102,7 +125,7 @@ class Call:
         self.documents = 0
         self.id = ""
         self._start = time.perf_counter()
-        self._admitted = self._slot = False
+        self._admitted = self._slot = self._waiting = False
 
     def __enter__(self) -> Call:
         auth = b""
@@ -131,14 +154,26 @@ class Call:
         return self
 
     def _wait_for_slot(self) -> None:
-        admission = self._guard.admission
-        while True:
-            remaining = self.context.time_remaining()
-            wait = _SLOT_POLL if remaining is None else min(_SLOT_POLL, remaining)
-            if wait > 0 and admission.acquire_slot(wait):
-                self._slot = True
-                return
-            self.check_alive()
+        self._waiting = True
+        try:
+            if not self.context.add_callback(self._on_end):
+                raise Gone  # already over
+            if not self._guard.admission.acquire_slot(self._remaining):
+                raise Gone
+            self._slot = True
+        finally:
+            self._waiting = False
+
+    def _remaining(self) -> float:
+        if not self.context.is_active():
+            return 0.0
+        remaining = self.context.time_remaining()
+        return _MAX_WAIT if remaining is None else float(remaining)
+
+    def _on_end(self) -> None:
+        """grpc calls this when the RPC ends; ending while it waits means its caller hung up."""
+        if self._waiting:
+            self._guard.admission.wake()
 
     def _release(self) -> None:
         if self._slot:
