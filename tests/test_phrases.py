@@ -43,6 +43,8 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Skip Ad", "Weiter nach der Anzeige", "La suite après cette publicité",
     ],
     Category.PROMO: [
+        "Try Langotalk for Free!", "Request our free ebook", "Book a demo", "Start your free trial",
+        "Read our full Framework Laptop 13 review", "Read more news like this on Example.com", "Jetzt kostenlos testen",
         "Live TV", "Live Tv", "Trending Now", "Trending Photos", "Most Read", "Most Popular", "Don't Miss",
         "Top Stories", "Also Read", "Read More", "You may also like", "Download our app for breaking news alerts",
         "Subscribe now", "Become a member", "Support independent journalism", "Lesen Sie auch", "Meistgelesen",
@@ -143,6 +145,9 @@ def test_match_gives_a_rule_name() -> None:
 
 # Sentences of articles that no rule may catch: a phrase match removes the line wherever it stands.
 SENTENCES = [
+    "Try to get some sleep before the race.",
+    "Read more on the history of the bridge.",
+    "Get ready for a busy weekend on the roads, police warned.",
     "Shares of the company rose 5 percent on Monday.",
     "Share prices fell sharply after the announcement.",
     "The company said it would share more details next week.",
