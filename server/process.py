@@ -13,6 +13,8 @@ a word, so the parent first checks the port with a plain bind.
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import multiprocessing
 import os
 import signal
@@ -34,6 +36,8 @@ _READY_TIMEOUT = 60.0  # seconds for all workers to come up
 _KILL_MARGIN = 5.0  # seconds past the grace before a stuck worker is killed
 _MIN_UPTIME = 5.0  # a worker dying younger than this counts as a crash loop
 _MAX_BACKOFF = 10.0
+_M_ARENA_MAX = -8  # glibc's mallopt() parameter
+MALLOC_ARENAS = 2
 
 
 @contextlib.contextmanager
@@ -165,6 +169,25 @@ class Supervisor:
         return status
 
 
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """Cap glibc's malloc arenas for this process and the workers it forks (as MALLOC_ARENA_MAX=2).
+
+    glibc gives threads that allocate arenas of their own, up to 8 a core; a worker's handler
+    threads (one per admitted call) then hold freed memory in many of them, and the server's RSS
+    crept up under load (+10% to +20% over minutes in bench/soak.py; flat with two arenas, at no
+    measured cost in throughput). Must run before the first thread allocates; an explicit
+    MALLOC_ARENA_MAX in the environment wins. True when the cap was set."""
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return False
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        return bool(ctypes.CDLL(name).mallopt(_M_ARENA_MAX, arenas))
+    except (OSError, AttributeError):  # not glibc
+        return False
+
+
 def warm_up() -> None:
     """Load the engine's lazy data (models, phrase lists) once in the parent: the forked
     workers inherit it copy-on-write, start fast and answer their first call fast."""
@@ -182,6 +205,7 @@ def warm_up() -> None:
 
 def serve(config: ServerConfig) -> int:
     """Run the server until SIGTERM/SIGINT; the exit status (0 after a clean drain)."""
+    limit_malloc_arenas()
     logs.setup(config.log_level, config.log_format)
     tls_files = tls.load(config.tls_cert, config.tls_key, config.tls_client_ca) if config.tls_cert and config.tls_key \
         else None
