@@ -16,8 +16,13 @@ from types import FrameType
 from typing import Any
 
 from ._batch_inputs import Task
+from ._errors import InputTooLargeError
 from ._model import Article
 from ._options import Options
+
+#: Largest file read for the service (`--server`): its default message limit; embedded runs use
+#: the cleaning limit (`Options.max_input_bytes`).
+MAX_READ_BYTES = 64 * 1024 * 1024
 
 #: Anything with the signature of `cleaner.clean`.
 CleanFn = Callable[..., Article]
@@ -62,15 +67,24 @@ class Outcome:
     line: bytes
 
 
-def load(task: Task) -> tuple[str, Doc | Exception]:
-    """The task's id and its document, or the reason it cannot be loaded."""
+def load(task: Task, max_bytes: int = MAX_READ_BYTES) -> tuple[str, Doc | Exception]:
+    """The task's id and its document, or the reason it cannot be loaded.
+
+    A file (decompressed) over `max_bytes` is an `InputTooLargeError` without ever being held
+    whole in memory: a 3 MB gzip bomb used to take 1.3 GB (and a large one, the worker)."""
     if task.error:
         return task.source, _ReadFailure(*task.error)
     if task.kind == "file":
         path = str(task.data)
         try:
             with (gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")) as f:
-                raw = f.read()
+                raw = f.read(max_bytes + 1)
+                if len(raw) > max_bytes:
+                    size = len(raw)
+                    del raw
+                    while chunk := f.read(1 << 20):  # the true size, in bounded memory
+                        size += len(chunk)
+                    raise InputTooLargeError(size, max_bytes)
         except Exception as exc:
             return task.source, exc
         return task.source, Doc(task.source, raw, task.format, None)
@@ -113,7 +127,7 @@ def _line(record: dict[str, Any]) -> bytes:
 
 
 def clean_task(task: Task, clean_fn: CleanFn, options: Options | None) -> Outcome:
-    ident, doc = load(task)
+    ident, doc = load(task, (options or Options()).max_input_bytes)
     if isinstance(doc, Exception):
         return failure(task, ident, doc)
     try:

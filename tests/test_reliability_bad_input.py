@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -398,3 +400,27 @@ def test_cleaner_batch(mode: str, tmp_path: Path, server: InProcessServer,
     assert records[f"{jsonl}:3"]["error"]["type"] == "InvalidRecordError"  # type: ignore[index]
     if mode == "server":
         assert_serving(server, stub)
+
+
+def test_gzip_bomb_file_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    # A 400 MB document in a 0.4 MB .gz: refused as too large, its true size named, without ever
+    # holding it whole (the worker's peak RSS stays far below 400 MB).
+    bomb = tmp_path / "bomb.txt.gz"
+    with gzip.open(bomb, "wb", compresslevel=1) as f:
+        chunk = b"word " * (1 << 18)  # 1.25 MiB
+        for _ in range(320):
+            f.write(chunk)
+    size = 320 * len(chunk)
+    out = tmp_path / "out.jsonl"
+    probe = ("import resource, subprocess, sys; "
+             "rc = subprocess.run([sys.executable, '-m', 'cleaner.cli', 'batch', sys.argv[1], '--out', sys.argv[2], "
+             "'--workers', '1', '-q']).returncode; "
+             "print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", probe, str(bomb), str(out)], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).resolve().parent.parent)
+    status, peak_kib = map(int, done.stdout.split())
+    assert status == 1, done.stderr
+    (record,) = _records(out).values()
+    assert record["error"] == {"type": "InputTooLargeError",
+                               "message": f"document is {size} bytes, over the limit of {LIMIT} bytes"}
+    assert peak_kib * 1024 < size / 2, f"peak RSS {peak_kib} KiB"
