@@ -60,11 +60,12 @@ class Running:
 def start(config: ServerConfig, *, metrics: Metrics | None = None, tls_files: tls.TlsFiles | None = None,
           port: int | None = None) -> Running:
     """Build, bind and start the server; `port` overrides `config.port` (the parent's reserved port)."""
-    # Every admitted call holds a thread (most wait for one of the `threads` work slots), with
-    # HEADROOM more for health checks, reflection and refusals: CleanerService calls past
-    # --max-concurrent are shed by the Admission, never by grpc, so health is answered under
-    # overload. grpc's own cap is a backstop against floods of the other methods.
-    pool = config.max_concurrent + Admission.HEADROOM
+    # Every admitted call holds a thread (most wait for one of the `threads` work slots); as many
+    # again plus HEADROOM serve refusals, health checks and reflection at once. CleanerService calls
+    # past --max-concurrent are shed by the Admission, never by grpc, so health is answered under
+    # overload; grpc's own cap is only a backstop against floods (past twice the cap, everything
+    # is refused: a soak with the backstop at the cap + 32 saw a probe refused).
+    pool = 2 * config.max_concurrent + Admission.HEADROOM
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=pool, thread_name_prefix="grpc-handler"),
         options=server_options(config),

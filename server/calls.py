@@ -65,10 +65,10 @@ class Admission:
     caller hangs up (no polling: a waiting call costs nothing, and the grpc
     thread that takes new calls gets the GIL). Health and reflection never
     count, so a process that sheds load still answers its probes: the server
-    gives grpc's own pool `limit + HEADROOM` threads.
+    gives grpc's own pool `2 * limit + HEADROOM` threads.
     """
 
-    HEADROOM = 32  # threads and grpc-level slots beyond `limit`: health, reflection, refusals
+    HEADROOM = 32  # threads and grpc-level slots beyond twice `limit`: health, reflection, refusals
 
     def __init__(self, limit: int, slots: int) -> None:
         self.limit = limit
