@@ -15,8 +15,11 @@ input order). This file adds what a hostile or broken client can send:
 3. The servicer on garbage: valid requests with bytes flipped, cut or appended: OK or
    INVALID_ARGUMENT, never INTERNAL or UNKNOWN; the server answers health checks afterwards.
 
-Examples run (counted by the tests themselves; `pytest -s` prints them): see EXAMPLES below and
-docs/reliability.md.
+Examples run (counted by the tests themselves, `pytest -s` prints them; hypothesis statistics,
+Nov 28): 150 generated HTML pages through `clean()` (22 more generated and discarded as invalid),
+150 documents through Clean, 60 batches of 0-8 documents through CleanBatch, 200 mangled
+requests; about 20 s in all. The title property fails today and is a strict xfail
+(test_no_script_in_the_title).
 """
 
 from __future__ import annotations
