@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 import trafilatura
 from lxml import html as lxml_html
@@ -122,7 +123,7 @@ def _extract_fast(html: str) -> HtmlPage:
         raise OptionsError("html_engine", "the fast engine needs resiliparse: pip install 'cleaner[fast]'") from None
     tree = HTMLTree.parse(html)
     text = extract_plain_text(tree, main_content=True, alt_texts=False, links=False, list_bullets=False)
-    headings = [(h.text or "").strip() for h in tree.body.get_elements_by_tag_name("h1")] if tree.body else []
+    headings = [_node_text(h) for h in tree.body.get_elements_by_tag_name("h1")] if tree.body else []
     og = tree.head.query_selector('meta[property="og:title"]') if tree.head else None
     title = (og.getattr("content") or "") if og is not None else (tree.title or "")
     site = tree.head.query_selector('meta[property="og:site_name"]') if tree.head else None
@@ -135,8 +136,30 @@ def _extract_fast(html: str) -> HtmlPage:
     )
 
 
+_CODE_TAGS = frozenset({"script", "style", "template", "noscript"})
+# The visible text of an element: what script, style and template hold is code, not text.
+_VISIBLE_TEXT = (
+    "descendant::text()[not(ancestor::script or ancestor::style or ancestor::template or ancestor::noscript)]"
+)
+
+
+def _node_text(node: Any) -> str:
+    """The visible text of a resiliparse node (script, style and template skipped)."""
+    parts: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.tag in _CODE_TAGS:
+            continue
+        if current.tag == "#text":
+            parts.append(current.text or "")
+        else:
+            stack.extend(reversed(list(current.child_nodes)))
+    return " ".join(" ".join(parts).split())
+
+
 def _text(element: lxml_html.HtmlElement) -> str:
-    return " ".join(element.text_content().split())
+    return " ".join(" ".join(element.xpath(_VISIBLE_TEXT)).split())
 
 
 def _lang_attr(html: str) -> str:

@@ -144,7 +144,6 @@ H1_WITH_SCRIPT = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="engine: <h1> text includes <script>/<style> source (cleaner/_html.py)")
 @pytest.mark.parametrize("engine", ["trafilatura", "fast"])
 def test_no_script_in_the_title(engine: str) -> None:
     article = clean(H1_WITH_SCRIPT, options=Options(html_engine=engine))
