@@ -43,11 +43,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import cleaner
+from bench._proc import cpu_seconds, descendants
 from cleaner.client import CleanerClient
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "bench-data"
-_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -74,31 +74,6 @@ class Row:
 
 # --- CPU accounting ----------------------------------------------------------
 
-def _proc_cpu(pid: int) -> float:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / _TICKS  # utime + stime
-
-
-def _descendants(root: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    out, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        out.append(pid)
-        todo.extend(children.get(pid, []))
-    return out
-
-
 class CpuMeter:
     """CPU seconds used by this process and the given process trees between start and stop."""
 
@@ -108,8 +83,8 @@ class CpuMeter:
     def _sample(self) -> dict[int, float]:
         pids = {os.getpid()}
         for r in self.roots:
-            pids.update(_descendants(r))
-        return {p: _proc_cpu(p) for p in pids}
+            pids.update(descendants(r))
+        return {p: cpu_seconds(p) for p in pids}
 
     def __enter__(self) -> CpuMeter:
         self._before = self._sample()

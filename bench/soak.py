@@ -52,6 +52,7 @@ from typing import Any
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from bench._proc import rss_of_tree
 from cleaner.v1 import cleaner_pb2 as pb
 from cleaner.v1 import cleaner_pb2_grpc as pb_grpc
 
@@ -59,7 +60,6 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "bench-data"
 MAX_INPUT = 5 * 1024 * 1024  # the server's default --max-input-bytes
 OK, INVALID, TOO_BIG = grpc.StatusCode.OK, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.RESOURCE_EXHAUSTED
-_PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
 # --- documents ---------------------------------------------------------------------------------------
@@ -133,28 +133,6 @@ def bad_inputs(max_message: int) -> list[Bad]:
 
 
 # --- measurements --------------------------------------------------------------------------------------
-
-def rss_of_tree(root: int) -> tuple[int, int]:
-    """(bytes resident of `root` and its descendants, number of processes)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                ppid = int(Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry))
-    total, n, todo = 0, 0, [root]
-    while todo:
-        pid = todo.pop()
-        try:
-            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * _PAGE
-            n += 1
-        except (OSError, IndexError, ValueError):
-            pass
-        todo.extend(children.get(pid, []))
-    return total, n
-
 
 def percentile(values: list[float], q: float) -> float:
     if not values:
