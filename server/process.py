@@ -164,6 +164,8 @@ class Supervisor:
                 w.process.join()
                 status = 1
             elif w.process.exitcode not in (0, -signal.SIGTERM):
+                log.error("worker exited badly while draining", extra={"fields": {"pid": w.pid,
+                                                                                  "exitcode": w.process.exitcode}})
                 status = 1
         self.workers.clear()
         return status

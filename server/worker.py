@@ -8,6 +8,7 @@ worker whose parent vanishes (SIGKILL) drains too, rather than linger.
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -54,3 +55,10 @@ def run(config: ServerConfig, port: int, index: int, ready: Connection | None, t
     log.info("worker draining", extra={"fields": {"worker": index, "grace_s": config.grace}})
     running.stop(config.grace)
     log.info("worker stopped", extra={"fields": {"worker": index}})
+    # The drain is done. Skip the interpreter's exit path: joining grpc's own threads and
+    # finalizing its objects in a forked process can crash or hang, which turned a clean
+    # drain into a non-zero exit now and then (seen in test_dead_worker_is_restarted).
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
