@@ -13,14 +13,13 @@ full-batch Adam): pass 1 on local features, pass 2 on local + context.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import re
-import zlib
 from pathlib import Path
 
 import numpy as np
 
+from bench.data import Page, load_set
 from cleaner import _language
 from cleaner._features import CONTEXT_FEATURES, LOCAL_FEATURES, context_features, core_span, local_features
 
@@ -32,13 +31,8 @@ def norm(s: str) -> str:
     return WS.sub(" ", s).strip()
 
 
-def is_train(page_id: str) -> bool:
-    return zlib.crc32(page_id.encode()) % 2 == 0
-
-
-def read_lines(path: Path) -> list[str]:
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        return [s for s in (norm(x) for x in f.read().split("\n")) if s]
+def page_lines(page: Page, kind: str) -> list[str]:
+    return [s for s in (norm(x) for x in page.read(kind).split("\n")) if s]
 
 
 TOKEN = re.compile(r"\w+")
@@ -67,34 +61,26 @@ def body_labels(lines: list[str], body: str) -> list[float]:
     return labels
 
 
-def wcxb_samples(root: Path, subset: str) -> list[tuple[list[str], list[float]]]:
+def wcxb_samples(root: Path | None, subset: str) -> list[tuple[list[str], list[float]]]:
     out = []
-    for raw in (root / "wcxb-dev/manifest.jsonl").read_text(encoding="utf-8").split("\n"):
-        if not raw.strip():
-            continue
-        page = json.loads(raw)
-        if subset == "train" and not is_train(page["id"]):
-            continue
+    for page in load_set("wcxb", root, subset=subset):
         for kind in ("region", "page"):
-            lines = read_lines(root / f"wcxb-dev/{kind}/{page['id']}.txt.gz")
-            out.append((lines, body_labels(lines, page["body"])))
+            lines = page_lines(page, kind)
+            out.append((lines, body_labels(lines, page.body)))
     return out
 
 
-def trafeval_samples(root: Path, subset: str) -> list[tuple[list[str], list[float]]]:
+def trafeval_samples(root: Path | None, subset: str) -> list[tuple[list[str], list[float]]]:
     out = []
-    for raw in (root / "trafeval-dev/manifest.jsonl").read_text(encoding="utf-8").split("\n"):
-        if not raw.strip():
-            continue
-        page = json.loads(raw)
-        if subset == "train" and not is_train(page["id"]):
-            continue
-        lines = read_lines(root / f"trafeval-dev/page/{page['id']}.txt.gz")
+    for page in load_set("trafeval", root, subset=subset):
+        lines = page_lines(page, "page")
+        with_ = [norm(s) for s in page.with_ if s.strip()]
+        without = [norm(s) for s in page.without if s.strip()]
         labels = []
         for ln in lines:
-            if any(norm(s) in ln for s in page.get("with", []) if s.strip()):
+            if any(s in ln for s in with_):
                 labels.append(1.0)
-            elif any(norm(s) in ln for s in page.get("without", []) if s.strip()):
+            elif any(s in ln for s in without):
                 labels.append(0.0)
             else:
                 labels.append(float("nan"))
@@ -127,7 +113,7 @@ def one_hot(rows: list[list[int]], width: int) -> np.ndarray:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[1] / "../shared/bench-data")
+    ap.add_argument("--data", type=Path, default=None, help="bench-data folder (default ../shared/bench-data)")
     ap.add_argument("--subset", choices=("train", "all"), default="all")
     ap.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "cleaner/data/line_model.json")
     ap.add_argument("--l2", type=float, default=1e-4)
