@@ -63,7 +63,6 @@ def _sigmoid(x: float) -> float:
 class Scored:
     probability: list[float]
     infos: list[LineInfo]
-    core: tuple[int, int]
 
 
 def score_lines(lines: Sequence[str], language: str, m: LineModel | None = None) -> Scored:
@@ -79,4 +78,4 @@ def score_lines(lines: Sequence[str], language: str, m: LineModel | None = None)
         _sigmoid(sum(wl[i] for i in info.active) + sum(wc[j] for j in ctx))
         for info, ctx in zip(infos, contexts, strict=True)
     ]
-    return Scored(second, infos, core)
+    return Scored(second, infos)

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+
 from . import _body, _dateline, _html, _language, _phrases, _title
 from ._classify import score_lines
 from ._decode import decode, parse_format, sniff_format
@@ -16,8 +18,9 @@ from ._options import Options
 NAVIGATION_MAX_WORDS = 4
 # A standfirst is a real sentence, not a label.
 SUBTITLE_MIN_WORDS = 5
-BYLINE_PREFIXES = ("by ", "written by ", "posted by ", "words by ", "reported by ", "story by ", "von ", "par ",
-                   "por ", "door ", "author: ", "autor: ", "auteur: ")
+# What stands before the name in a line the byline rule (data/boilerplate.tsv) removed.
+BYLINE_LEAD = re.compile(r"(?:(?:written|posted|words|reported|story)\s+)?(?:by|von|par|por|door|autor|auteur|author)\b"
+                         r"\s*:?\s*", re.IGNORECASE)
 
 
 def clean(raw: str | bytes, format: str | Format = "auto", url: str | None = None,
@@ -74,7 +77,7 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
     if not meta.language and language:
         meta = _with(meta, language=_language.ISO_CODES.get(language, ""))
     if not meta.author:
-        meta = _with(meta, author=_author([lines[i] for i, k in enumerate(keep) if not k][:12]))
+        meta = _with(meta, author=_author(lines, keep, phrases))
 
     removed: list[RemovedLine] = []
     if opts.include_removed:
@@ -110,12 +113,11 @@ def _split_head(body: list[str]) -> tuple[str, Dateline | None, list[str]]:
     return "", None, body
 
 
-def _author(removed_head: list[str]) -> str:
-    for line in removed_head:
-        low = line.lower()
-        for prefix in BYLINE_PREFIXES:
-            if low.startswith(prefix) and len(line.split()) <= 12:
-                return line[len(prefix):].strip(" ,|")
+def _author(lines: list[str], keep: list[bool], phrases: list[tuple[Category, str] | None]) -> str:
+    """The name in the first removed byline ("By Jane Doe, Staff Reporter"), or ""."""
+    for line, kept, phrase in zip(lines, keep, phrases, strict=True):
+        if not kept and phrase is not None and phrase[1] == "byline":
+            return BYLINE_LEAD.sub("", line, count=1).strip(" ,|")
     return ""
 
 
