@@ -14,9 +14,12 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
+from typing import Any
+
+import grpc
 
 from cleaner import Article, EmptyInputError, Format, Metadata
 
@@ -54,6 +57,18 @@ class InProcessServer:
 
     def __exit__(self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
+
+
+def status_codes(futures: Iterable[grpc.Future[Any]]) -> list[grpc.StatusCode]:
+    """The final status of each call future: OK, or the code it failed with."""
+    codes = []
+    for future in futures:
+        try:
+            future.result()
+            codes.append(grpc.StatusCode.OK)
+        except grpc.RpcError as err:
+            codes.append(err.code())
+    return codes
 
 
 def fake_clean(seconds: float) -> Callable[..., Article]:

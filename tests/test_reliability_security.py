@@ -35,7 +35,7 @@ from cleaner.v1 import cleaner_pb2 as pb
 from cleaner.v1 import cleaner_pb2_grpc as pb_grpc
 from server import tls
 from server.config import ServerConfig
-from server.testing import Certs, InProcessServer, ServeProcess, fake_clean, make_certs
+from server.testing import Certs, InProcessServer, ServeProcess, fake_clean, make_certs, status_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt")).read_bytes()
@@ -256,13 +256,7 @@ def test_a_caller_cannot_lift_the_concurrency_cap(monkeypatch: pytest.MonkeyPatc
         stub = pb_grpc.CleanerServiceStub(channel)
         futures = [stub.Clean.future(pb.CleanRequest(document=pb.Document(data=SEED)), metadata=metadata, timeout=10)
                    for _ in range(8)]
-        codes = []
-        for f in futures:
-            try:
-                f.result()
-                codes.append(grpc.StatusCode.OK)
-            except grpc.RpcError as err:
-                codes.append(err.code())
+        codes = status_codes(futures)
     assert codes.count(grpc.StatusCode.OK) == 2
     assert codes.count(grpc.StatusCode.RESOURCE_EXHAUSTED) == 6
 

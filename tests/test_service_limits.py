@@ -18,7 +18,7 @@ import server.service
 from cleaner.v1 import cleaner_pb2 as pb
 from cleaner.v1 import cleaner_pb2_grpc as pb_grpc
 from server.config import ServerConfig
-from server.testing import InProcessServer, fake_clean
+from server.testing import InProcessServer, fake_clean, status_codes
 
 SEED = next((Path(__file__).parent.parent / "seeds").glob("*.txt")).read_bytes()
 PER_DOC = 0.01  # seconds the slowed-down engine takes a document
@@ -53,13 +53,7 @@ def test_concurrency_cap_answers_resource_exhausted(slow_engine: None) -> None:
         channel, stub = stub_for(srv)
         with channel:
             futures = [stub.CleanBatch.future(batch(20)) for _ in range(6)]
-            codes = []
-            for f in futures:
-                try:
-                    f.result()
-                    codes.append(grpc.StatusCode.OK)
-                except grpc.RpcError as exc:
-                    codes.append(exc.code())
+            codes = status_codes(futures)
     assert grpc.StatusCode.RESOURCE_EXHAUSTED in codes
     assert set(codes) <= {grpc.StatusCode.OK, grpc.StatusCode.RESOURCE_EXHAUSTED}
     assert codes.count(grpc.StatusCode.OK) >= 2
