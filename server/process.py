@@ -33,6 +33,7 @@ from .metrics import Exporter
 
 log = logs.get("process")
 _READY_TIMEOUT = 60.0  # seconds for all workers to come up
+WORKER_SIGNALS = {signal.SIGTERM, signal.SIGINT}  # what drains a worker
 _KILL_MARGIN = 5.0  # seconds past the grace before a stuck worker is killed
 _MIN_UPTIME = 5.0  # a worker dying younger than this counts as a crash loop
 _MAX_BACKOFF = 10.0
@@ -90,9 +91,17 @@ class Supervisor:
         reader, writer = self.ctx.Pipe(duplex=False)
         p = self.ctx.Process(target=worker.run, name=f"cleaner-worker-{index}", daemon=False,
                              args=(self.config, self.port, index, writer, self.tls_files))
-        p.start()
-        writer.close()
-        self.workers[index] = _Worker(index, p, reader, pid=p.pid or 0)
+        # Hold SIGTERM/SIGINT across the fork: the child would otherwise run this process's
+        # handler until it installs its own (and then serve on, undrained), and a signal
+        # here before the new worker is listed would never reach it. The worker unblocks
+        # once its handlers are in place; a pending signal is then delivered to them.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, WORKER_SIGNALS)
+        try:
+            p.start()
+            writer.close()
+            self.workers[index] = _Worker(index, p, reader, pid=p.pid or 0)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def on_signal(self, signum: int, frame: FrameType | None) -> None:
         if not self.stopping:

@@ -34,6 +34,8 @@ def run(config: ServerConfig, port: int, index: int, ready: Connection | None, t
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    # The parent forks with these signals blocked (process.Supervisor.spawn); now they are ours.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
     parent = os.getppid()
     try:
         metrics: Metrics | None = PrometheusMetrics() if config.metrics_port is not None else None
