@@ -399,9 +399,11 @@ def main(argv: list[str] | None = None) -> int:
                 with grpc.insecure_channel(target) as ch:
                     try:
                         status = health_pb2_grpc.HealthStub(ch).Check(health_pb2.HealthCheckRequest(), timeout=5)
-                        health[health_pb2.HealthCheckResponse.ServingStatus.Name(status.status)] += 1
+                        answer = health_pb2.HealthCheckResponse.ServingStatus.Name(status.status)
                     except grpc.RpcError as err:
-                        health[err.code().name] += 1
+                        answer = err.code().name
+                if not soak.draining.is_set():  # a draining server rightly says NOT_SERVING
+                    health[answer] += 1
 
         def killer() -> None:
             rng = random.Random(args.seed)
@@ -492,9 +494,10 @@ def report(args: argparse.Namespace, stats: Stats, source: str, n_good: int, rss
         u, b = row["unary_ms"], row["batch_ms"]
         print(f"| {lo:.0f}-{hi:.0f} | {w.calls} | {w.served} | {w.shed} | {w.errors} | {row['docs_per_s']} | "
               f"{u['p50']} / {u['p90']} / {u['p99']} / {u['max']} | {b['p50']} / {b['p99']} | {row['rss_mib']} |")
-    # During the drain a call may be served, shed, or refused: UNAVAILABLE, or CANCELLED when the server
-    # had received it but not started it (grpc core cancels those as it shuts down; the client helper
-    # retries both; tests/test_reliability_faults.py shows no started call is ever cut). Nothing else.
+    # During the drain a call may be served, shed, or refused with UNAVAILABLE (it reached the server
+    # after the signal, or waited in grpc's queue, unstarted); CANCELLED for a call sent in the last
+    # instant, which grpc core cancels as it stops (the client helper retries all of these;
+    # tests/test_reliability_faults.py shows no started call is ever cut). Nothing else.
     refusals = ("served", "shed", "UNAVAILABLE", "CANCELLED")
     drain_bad = {k: v for k, v in stats.drain.items() if k.split(": ", 1)[1] not in refusals}
     summary = {

@@ -6,6 +6,7 @@ with `so_reuseport=False` so two servers never share a port by accident.
 
 from __future__ import annotations
 
+import time
 from concurrent import futures
 from dataclasses import dataclass
 
@@ -49,12 +50,17 @@ def server_options(config: ServerConfig) -> list[tuple[str, int]]:
 class Running:
     server: grpc.Server
     health: health.HealthServicer
+    admission: Admission
     port: int
 
     def stop(self, grace: float) -> None:
-        """Drain: health NOT_SERVING, refuse new calls, let in-flight ones finish within `grace`."""
+        """Drain: health NOT_SERVING; calls already admitted finish within `grace`, later ones
+        get UNAVAILABLE; then grpc stops (the time left of `grace` for any stragglers)."""
+        deadline = time.monotonic() + grace
+        self.admission.close()
         self.health.enter_graceful_shutdown()
-        self.server.stop(grace).wait()
+        self.admission.wait_drained(grace)
+        self.server.stop(max(0.0, deadline - time.monotonic())).wait()
 
 
 def start(config: ServerConfig, *, metrics: Metrics | None = None, tls_files: tls.TlsFiles | None = None,
@@ -71,8 +77,8 @@ def start(config: ServerConfig, *, metrics: Metrics | None = None, tls_files: tl
         options=server_options(config),
         maximum_concurrent_rpcs=pool,
     )
-    guard = CallGuard(token=config.token, metrics=metrics,
-                      admission=Admission(limit=config.max_concurrent, slots=config.threads))
+    admission = Admission(limit=config.max_concurrent, slots=config.threads)
+    guard = CallGuard(token=config.token, metrics=metrics, admission=admission)
     add_to_server(CleanerServicer(guard, max_input_bytes=config.max_input_bytes, max_batch=config.max_batch), server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -92,4 +98,4 @@ def start(config: ServerConfig, *, metrics: Metrics | None = None, tls_files: tl
     for name in ("", SERVICE_NAME):
         health_servicer.set(name, health_pb2.HealthCheckResponse.SERVING)
     log.debug("serving", extra={"fields": {"address": bind_address(config.host, bound), "tls": tls_files is not None}})
-    return Running(server, health_servicer, bound)
+    return Running(server, health_servicer, admission, bound)

@@ -32,10 +32,10 @@ log = logs.get("calls")
 _REQUEST_ID = "x-request-id"
 
 # Routine outcomes (success, a client's bad input or hang-up, load shed under
-# overload, which may come by the thousand): one line at debug only. The rest
-# (auth failures, deadlines) at info; INTERNAL at error.
+# overload or refused while draining, which may come by the thousand): one line
+# at debug only. The rest (auth failures, deadlines) at info; INTERNAL at error.
 _QUIET = frozenset({grpc.StatusCode.OK, grpc.StatusCode.INVALID_ARGUMENT, grpc.StatusCode.CANCELLED,
-                    grpc.StatusCode.RESOURCE_EXHAUSTED})
+                    grpc.StatusCode.RESOURCE_EXHAUSTED, grpc.StatusCode.UNAVAILABLE})
 # Longest single wait for a work slot (threading's timeouts have a ceiling; calls without a
 # deadline wait on in steps of this).
 _MAX_WAIT = 3600.0
@@ -69,23 +69,56 @@ class Admission:
     """
 
     HEADROOM = 32  # threads and grpc-level slots beyond twice `limit`: health, reflection, refusals
+    QUIET = 0.05  # seconds without a new call after which a draining process stops
+    SETTLE_MAX = 1.0  # longest wait for that quiet once the admitted calls are done
 
     def __init__(self, limit: int, slots: int) -> None:
         self.limit = limit
         self._cond = threading.Condition()
         self._admitted = 0
         self._free = slots
+        self._closed = False
+        self._last_refusal = 0.0
 
-    def enter(self) -> bool:
+    def enter(self) -> errors.CallError | None:
+        """Admit a call (None), or the error that refuses it."""
         with self._cond:
+            if self._closed:
+                self._last_refusal = time.monotonic()
+                return errors.shutting_down()
             if self._admitted >= self.limit:
-                return False
+                return errors.overloaded(self.limit)
             self._admitted += 1
-            return True
+            return None
 
     def leave(self) -> None:
         with self._cond:
             self._admitted -= 1
+            if self._closed and not self._admitted:
+                self._cond.notify_all()
+
+    def close(self) -> None:
+        """Start the drain: refuse every call from now on (UNAVAILABLE)."""
+        with self._cond:
+            self._closed = True
+            self._last_refusal = time.monotonic()
+
+    def wait_drained(self, timeout: float) -> None:
+        """Wait (at most `timeout` seconds) until the admitted calls are done and calls have
+        stopped arriving.
+
+        grpc core cancels the calls it has received but not yet handed over when the server
+        stops, so the server stops only once those have reached us and been refused with
+        UNAVAILABLE, which a client can retry. Under steady load calls never stop arriving:
+        SETTLE_MAX bounds that wait, leaving only the calls of the last instant to grpc.
+        """
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while self._admitted and time.monotonic() < deadline:
+                self._cond.wait(deadline - time.monotonic())
+            settle_until = min(deadline, time.monotonic() + self.SETTLE_MAX)
+            while (wait := min(self._last_refusal + self.QUIET, settle_until) - time.monotonic()) > 0:
+                self._cond.wait(wait)
 
     def acquire_slot(self, remaining: Callable[[], float]) -> bool:
         """Take a work slot, waiting while `remaining()` (asked at each wake-up) is positive:
@@ -139,9 +172,9 @@ class Call:
         token = self._guard.token
         if token is not None and not hmac.compare_digest(auth, token):
             self._abort(errors.unauthenticated().status)
-        admission = self._guard.admission
-        if not admission.enter():
-            self._abort(errors.overloaded(admission.limit).status)
+        refusal = self._guard.admission.enter()
+        if refusal is not None:
+            self._abort(refusal.status)
         self._admitted = True
         try:
             self._wait_for_slot()  # it may expire, or its caller leave, while it waits

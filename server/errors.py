@@ -56,5 +56,10 @@ def overloaded(limit: int) -> CallError:
     ))
 
 
+def shutting_down() -> CallError:
+    """A call that reached a draining process: UNAVAILABLE, so clients retry it elsewhere (nothing was done)."""
+    return CallError(_status(code_pb2.UNAVAILABLE, "server shutting down; retry on another connection"))
+
+
 def internal(call_id: str) -> CallError:
     return CallError(_status(code_pb2.INTERNAL, f"internal error; call id {call_id}"))

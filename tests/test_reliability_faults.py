@@ -290,12 +290,18 @@ def test_sigterm_under_load_completes_accepted_calls(stand_in: None, tmp_path: P
     assert accepted <= ok, sorted(accepted - ok)
     in_flight = [c for c in load.calls if c.started < signalled < c.ended and c.code == grpc.StatusCode.OK]
     assert len(in_flight) >= 8, "too few calls were in flight at the signal: the test proved little"
-    # Everything else was refused cleanly, at once (never a hang until the deadline): UNAVAILABLE, or
-    # CANCELLED for a call the server had received but not started (grpc core cancels those when it
-    # shuts down; never a started one, as above). The client helper retries both.
+    # Every call sent before the signal completed, queued ones included: calls that grpc had received
+    # but not handed over reach the draining server before it stops.
+    before = [c for c in load.calls if c.started < signalled]
+    assert all(c.code == grpc.StatusCode.OK for c in before), Counter(c.code.name for c in before)
+    # Later calls were refused at once (never a hang until the deadline) with UNAVAILABLE, which
+    # clients retry elsewhere; callers that hammer on get a few CANCELLED in the last instant, from
+    # grpc core once the server has stopped taking calls (the client helper retries those too).
     refused = [c for c in load.calls if c.code != grpc.StatusCode.OK]
     assert refused, "no call was refused after the signal"
-    assert {c.code for c in refused} <= {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED}
+    codes = Counter(c.code for c in refused)
+    assert set(codes) <= {grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED}
+    assert codes[grpc.StatusCode.CANCELLED] <= max(5, len(refused) // 100), codes
     assert all(c.ended > signalled for c in refused)
     assert max(c.ended - c.started for c in refused) < 5
     assert "worker stopped" in log and DOC_PHRASE not in log

@@ -112,6 +112,10 @@ def test_health_and_drain(slow_engine: None) -> None:
     stopper.start()
     assert next(watch).status == health_pb2.HealthCheckResponse.NOT_SERVING
     watch.cancel()
+    with pytest.raises(grpc.RpcError) as refused:  # a new call while draining: refused, retryable
+        stub.Clean(pb.CleanRequest(document=pb.Document(text="too late")), timeout=5)
+    assert refused.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert "shutting down" in (refused.value.details() or "")
     assert len(in_flight.result(timeout=5).results) == 50  # finished, not cut off
     stopper.join(10)
     assert not stopper.is_alive()
