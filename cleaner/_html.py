@@ -17,6 +17,7 @@ import trafilatura
 from lxml import html as lxml_html
 
 from ._errors import InputError, OptionsError
+from ._html_parse import DEEP_SELECTOR, MAX_DEPTH, flatten, parse
 
 # Bounds on JSON-LD walking, so a hostile page cannot make it expensive.
 MAX_JSON_LD_SCRIPTS = 8
@@ -39,7 +40,7 @@ def extract(html: str, url: str | None, engine: str) -> HtmlPage:
     if engine == "fast":
         return _extract_fast(html)
     try:
-        tree = trafilatura.load_html(html)
+        tree = parse(html)
     except ValueError as exc:  # lxml refuses some inputs outright
         raise InputError(f"cannot parse HTML: {exc}") from None
     if tree is None:
@@ -122,6 +123,8 @@ def _extract_fast(html: str) -> HtmlPage:
     except ImportError:
         raise OptionsError("html_engine", "the fast engine needs resiliparse: pip install 'cleaner[fast]'") from None
     tree = HTMLTree.parse(html)
+    if tree.document is not None and tree.document.query_selector(DEEP_SELECTOR) is not None:
+        tree = HTMLTree.parse(flatten(html, MAX_DEPTH))  # its extractor is quadratic in depth
     text = extract_plain_text(tree, main_content=True, alt_texts=False, links=False, list_bullets=False)
     headings = [_node_text(h) for h in tree.body.get_elements_by_tag_name("h1")] if tree.body else []
     og = tree.head.query_selector('meta[property="og:title"]') if tree.head else None

@@ -1,0 +1,100 @@
+"""Parse HTML into an lxml tree without losing text to the parser's depth limit.
+
+libxml2 stops parsing at 256 nested elements ("Excessive depth in document")
+and drops everything after that point, the rest of the page included. Broken
+pages reach that depth with unclosed inline tags, hostile ones on purpose.
+When the parser reports it, the tags nested deeper than MAX_DEPTH are removed
+(their text stays, in place) and the page is parsed again.
+
+This is trafilatura's `load_html` for text input, with a parser of our own per
+thread, so that the depth error read back belongs to this parse.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+
+from lxml import html as lxml_html
+from trafilatura.utils import is_dubious_html, repair_faulty_html
+
+# Below libxml2's limit of 256, with room for the elements the parser adds (html, body).
+MAX_DEPTH = 200
+# Elements that never have content, so never open a level.
+VOID_ELEMENTS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+                           "param", "source", "track", "wbr"})
+# Matches an element nested deeper than MAX_DEPTH (CSS, for resiliparse's selector engine).
+DEEP_SELECTOR = " > ".join(["*"] * (MAX_DEPTH + 1))
+# A comment, a script or style element whole (its code is never split into tags), or one tag.
+_TOKEN = re.compile(r"<!--.*?(?:-->|$)|<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)"
+                    r"|<(/?)([A-Za-z][A-Za-z0-9:-]*)[^>]*?(/?)>", re.DOTALL | re.IGNORECASE)
+_DEPTH_ERROR = "Excessive depth"
+
+_local = threading.local()
+
+
+def _parser() -> lxml_html.HTMLParser:
+    parser: lxml_html.HTMLParser | None = getattr(_local, "parser", None)
+    if parser is None:  # the options of trafilatura's own parser
+        parser = lxml_html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                                      remove_comments=True, remove_pis=True)
+        _local.parser = parser
+    return parser
+
+
+def parse(html: str) -> lxml_html.HtmlElement | None:
+    """The page's tree, or None when it is not HTML at all; raises ValueError when lxml refuses it."""
+    beginning = html[:50].lower()
+    repaired = repair_faulty_html(html, beginning)
+    tree, too_deep = _parse(repaired)
+    if too_deep:
+        tree, _ = _parse(flatten(repaired, MAX_DEPTH))
+    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+        return None
+    return tree
+
+
+def _parse(html: str) -> tuple[lxml_html.HtmlElement | None, bool]:
+    parser = _parser()
+    try:
+        tree = lxml_html.fromstring(html, parser=parser)
+    except ValueError:  # a str with an encoding declaration: lxml wants bytes then
+        tree = lxml_html.fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+    too_deep = any(_DEPTH_ERROR in entry.message for entry in parser.error_log)
+    return tree, too_deep
+
+
+def flatten(html: str, max_depth: int) -> str:
+    """`html` without the tags nested deeper than `max_depth`; all text kept, in order.
+
+    Depth is counted as a browser nests: a closing tag closes its open element and
+    those opened inside it; a stray closing tag closes nothing (and is kept: the
+    parser ignores it). Comments, scripts and styles open no level; too deep,
+    they go whole (their text is not the page's). A fallback for pages the
+    parser cannot take whole, not a full tokenizer.
+    """
+    out: list[str] = []
+    stack: list[str] = []  # open elements' names
+    where: dict[str, list[int]] = {}  # name -> its stack indices, so closing is not a search
+    last = 0
+    for match in _TOKEN.finditer(html):
+        closing, name, self_closing = match.group(2), (match.group(3) or "").lower(), match.group(4)
+        if not name:  # a comment, script or style
+            keep = len(stack) < max_depth
+        elif closing:
+            indices = where.get(name)
+            keep = not indices or indices[-1] < max_depth
+            if indices:
+                del_from = indices[-1]
+                while len(stack) > del_from:
+                    where[stack.pop()].pop()
+        else:
+            keep = len(stack) < max_depth
+            if not self_closing and name not in VOID_ELEMENTS:
+                where.setdefault(name, []).append(len(stack))
+                stack.append(name)
+        if not keep:
+            out.append(html[last:match.start()])
+            last = match.end()
+    out.append(html[last:])
+    return "".join(out)

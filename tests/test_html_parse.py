@@ -1,0 +1,72 @@
+"""Pages nested past the HTML parser's depth limit: all their text comes out, in bounded time."""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+
+import pytest
+
+from cleaner import Options, clean
+from cleaner._html_parse import MAX_DEPTH, flatten, parse
+
+NO_RESILIPARSE = pytest.mark.skipif(importlib.util.find_spec("resiliparse") is None, reason="resiliparse not installed")
+ENGINES = ["trafilatura", pytest.param("fast", marks=NO_RESILIPARSE)]
+
+
+def depth(html: str) -> int:
+    """The deepest element of the parsed page, counted from <html>."""
+    tree = parse(html)
+    assert tree is not None
+    return max(sum(1 for _ in el.iterancestors()) for el in tree.iter())
+
+
+def test_flatten_keeps_text_and_shallow_tags() -> None:
+    html = "<div>" * 5 + "deep <b>bold</b> text" + "</div>" * 5 + "<p>after</p>"
+    flat = flatten(html, 3)
+    assert flat == "<div>" * 3 + "deep bold text" + "</div>" * 3 + "<p>after</p>"
+    assert flatten(html, 10) == html  # shallow enough: unchanged
+
+
+def test_flatten_closes_like_a_browser() -> None:
+    # </div> closes the unclosed <span>s inside it; a stray </em> closes nothing; void elements open nothing
+    html = "<div><span><span>a</div><br><img src=x></em><div><i>b</i></div>"
+    assert flatten(html, 1) == "<div>a</div><br><img src=x></em><div>b</div>"
+
+
+def test_flatten_takes_scripts_styles_and_comments_whole() -> None:
+    html = "<div><script>var s = '<p>x</p>';</script><!-- <div> --><style>p { }</style>text</div>"
+    assert flatten(html, 2) == html  # no tag inside them counted or removed
+    assert flatten(html, 1) == "<div>text</div>"  # too deep: gone whole, their contents never become text
+    assert flatten(html, 0) == "text"
+
+
+def test_the_parser_limit_is_real() -> None:
+    # Without the fallback libxml2 drops everything past depth 256, the rest of the page included:
+    # this test fails if a future lxml lifts the limit (then the fallback can go).
+    from lxml import html as lxml_html
+
+    page = "<html><body>" + "<div>" * 300 + "deep" + "</div>" * 300 + "<p>after</p></body></html>"
+    assert "after" not in lxml_html.fromstring(page).text_content()
+    tree = parse(page)
+    assert tree is not None and "deep" in tree.text_content() and "after" in tree.text_content()
+    assert depth(page) <= MAX_DEPTH + 2
+
+
+def test_ordinary_pages_parse_unchanged() -> None:
+    page = "<html><body>" + "<div>" * 50 + "<p>deep</p>" + "</div>" * 50 + "</body></html>"
+    assert depth(page) == 52  # body + 50 divs + p: no tag dropped
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("levels", [300, 100_000])
+def test_deep_pages_lose_no_text(engine: str, levels: int) -> None:
+    page = ("<html><head><title>Deep</title></head><body>" + "<div><span>" * levels
+            + "<p>The council met on Tuesday to vote on the harbour plan, which passed.</p>"
+            + "</span></div>" * levels + "<p>A second paragraph follows the nest, with more of the story.</p>"
+            + "</body></html>")
+    started = time.monotonic()
+    article = clean(page, options=Options(html_engine=engine))
+    assert time.monotonic() - started < 30  # resiliparse alone is quadratic in depth: minutes at 100k
+    assert "The council met on Tuesday" in article.body
+    assert "A second paragraph follows the nest" in article.body
