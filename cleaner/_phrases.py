@@ -30,6 +30,9 @@ MAX_PHRASE_LINE_CHARS = LENGTH_STEPS[-1]
 TRIM = " \t*•·|-–—>»›"
 # Distinct first characters whose rule lists are kept (CJK text has thousands).
 MAX_CACHED_FIRST_CHARS = 4096
+# Lines whose answer is kept: leftovers recur ("Advertisement", a site's menus), and the
+# title stage asks again about lines the line features asked about.
+CACHED_LINES = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +49,9 @@ class _Fitting:
 
     plain: re.Pattern[str] | None  # the plain rules in one pattern: group k is plain_rules[k - 1]
     plain_rules: tuple[tuple[Category, str], ...]
-    gated: tuple[tuple[int, re.Pattern[str]], ...]  # (index in _Rules.gated, pattern), in file order
+    # (index in _Rules.gated, max_chars, keywords, pattern), in file order
+    gated: tuple[tuple[int, int, tuple[str, ...], re.Pattern[str]], ...]
+    gated_keywords: re.Pattern[str] | None  # finds any keyword of those rules in a lower-cased line
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +92,36 @@ def _fitting(rules: _Rules, step: int, first: str) -> _Fitting:
         limit = LENGTH_STEPS[step]
         plain = [r for r in rules.plain if r.max_chars >= limit]
         pattern, kept = first_of([r.pattern for r in plain], first)
-        gated = ((i, g.pattern.for_first(first)) for i, g in enumerate(rules.gated))
-        found = _Fitting(pattern, tuple(plain[i].rule for i in kept), tuple((i, p) for i, p in gated if p is not None))
+        gated = ((i, g, g.pattern.for_first(first)) for i, g in enumerate(rules.gated))
+        fit = tuple((i, g.max_chars, g.keywords, p) for i, g, p in gated if p is not None)
+        keywords = _any_of({k for _, _, words, _ in fit for k in words}) if fit else None
+        found = _Fitting(pattern, tuple(plain[i].rule for i in kept), fit, keywords)
         if len(rules.fitting) < MAX_CACHED_FIRST_CHARS * len(LENGTH_STEPS):
             rules.fitting[key] = found
     return found
 
 
+def _any_of(words: set[str]) -> re.Pattern[str]:
+    """A pattern finding any of `words`, as a trie ("co(?:mment|okie)"): `re` tries
+    the alternatives of one position by their first character, without entering them."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def alternatives(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + alternatives(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(alternatives(trie))
+
+
+@lru_cache(maxsize=CACHED_LINES)
 def match(line: str) -> tuple[Category, str] | None:
     """The (category, rule) of a known leftover line, or None."""
     text = line.strip(TRIM)
@@ -106,20 +134,18 @@ def match(line: str) -> tuple[Category, str] | None:
         m = fitting.plain.fullmatch(text)
         if m is not None and m.lastindex is not None:
             return fitting.plain_rules[m.lastindex - 1]
-    if not fitting.gated:
-        return None
     # A gated rule counts only when the keyword scan finds one of its keywords; holding one
     # is necessary for that, so the scan itself runs only once a gated rule has matched.
     lower = text.lower()
+    if fitting.gated_keywords is None or fitting.gated_keywords.search(lower) is None:
+        return None
+    size = len(text)
     hits: set[str] | None = None
-    for i, pattern in fitting.gated:
-        g = rules.gated[i]
-        if len(text) > g.max_chars or not any(map(lower.__contains__, g.keywords)):
-            continue
-        if pattern.fullmatch(text) is None:
+    for i, max_chars, keywords, pattern in fitting.gated:
+        if size > max_chars or not any(map(lower.__contains__, keywords)) or pattern.fullmatch(text) is None:
             continue
         if hits is None:
             hits = set(rules.any_keyword.findall(lower))
         if any(i in rules.rules_for[hit] for hit in hits):
-            return g.rule
+            return rules.gated[i].rule
     return None
