@@ -113,6 +113,9 @@ _DIGITS_BYTES = b"0123456789"
 _URL_HINTS = ("://", "@", "www.", ".c", ".o", ".n", ".d", ".f", ".e", ".u")
 # Necessary for a SEPARATORS match.
 _SEPARATOR_CHARS = re.compile(r"[|•·»›/]")
+# ASCII white space (str.split's) -> " ", capitals -> "U", anything else -> "x": a word
+# starts at " U" or " x", or at the line's first byte.
+_ASCII_SHAPE = bytes(ord(" ") if chr(b).isspace() else ord("U") if chr(b).isupper() else ord("x") for b in range(256))
 # ASCII bytes that are not \w become spaces, so split() gives WORD's tokens of an ASCII line.
 _ASCII_WORDS = bytes(b if chr(b).isalnum() or b == ord("_") or b > 127 else ord(" ") for b in range(256))
 
@@ -126,8 +129,17 @@ def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
     out: list[LineInfo] = []
     top_word, top_char = len(_WORD_BIN) - 1, len(_CHAR_BIN) - 1
     for i, line in enumerate(lines):
-        words = line.split()
-        nw = len(words)
+        utf8 = line.encode("utf-8", "surrogatepass")
+        if len(utf8) == len(line):  # ASCII: words and capitalised words counted on a byte map
+            shape = utf8.translate(_ASCII_SHAPE)
+            capitalised, plain = shape.count(b" U"), shape.count(b" x")
+            opening = shape[:1]
+            nw = capitalised + plain + (opening == b"U" or opening == b"x")
+            caps = (capitalised + (opening == b"U")) / (nw or 1)
+        else:
+            words = line.split()
+            nw = len(words)
+            caps = sum([w[0].isupper() for w in words]) / (nw or 1)
         lower = line.lower()
         if lower.isascii():  # the same tokens as WORD's, without a regex
             tokens_b = lower.encode("ascii").translate(_ASCII_WORDS).split()
@@ -137,9 +149,7 @@ def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
             tokens = _language.WORD.findall(lower)
             nt = len(tokens) or 1
             stop_share = sum(map(stop.__contains__, tokens)) / nt
-        caps = sum([w[0].isupper() for w in words]) / (nw or 1)
         # ASCII digits counted in the UTF-8 form: no other character's UTF-8 form holds one
-        utf8 = line.encode("utf-8", "surrogatepass")
         digits = (len(utf8) - len(utf8.translate(None, _DIGITS_BYTES))) / len(line)
         stop_bin = bisect_left(SHARE_BINS, stop_share)
         active = [0,
