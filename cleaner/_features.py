@@ -131,9 +131,9 @@ def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
     for i, line in enumerate(lines):
         utf8 = line.encode("utf-8", "surrogatepass")
         if len(utf8) == len(line):  # ASCII: words and capitalised words counted on a byte map
-            shape = utf8.translate(_ASCII_SHAPE)
-            capitalised, plain = shape.count(b" U"), shape.count(b" x")
-            opening = shape[:1]
+            marks = utf8.translate(_ASCII_SHAPE)
+            capitalised, plain = marks.count(b" U"), marks.count(b" x")
+            opening = marks[:1]
             nw = capitalised + plain + (opening == b"U" or opening == b"x")
             caps = (capitalised + (opening == b"U")) / (nw or 1)
         else:
