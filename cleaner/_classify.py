@@ -69,13 +69,13 @@ def score_lines(lines: Sequence[str], language: str, m: LineModel | None = None)
     """P(body) for each line, with the per-line facts the later stages reuse."""
     m = m or model()
     infos = local_features(lines, language)
-    w1 = m.pass1
-    first = [_sigmoid(sum(w1[i] for i in info.active)) for info in infos]
+    w1 = m.pass1.__getitem__
+    first = [_sigmoid(sum(map(w1, info.active))) for info in infos]
     core = core_span(first, [info.weight for info in infos], m.core_threshold)
     contexts = context_features(first, infos, core)
-    wl, wc = m.pass2_local, m.pass2_context
+    wl, wc = m.pass2_local.__getitem__, m.pass2_context.__getitem__
     second = [
-        _sigmoid(sum(wl[i] for i in info.active) + sum(wc[j] for j in ctx))
+        _sigmoid(sum(map(wl, info.active)) + sum(map(wc, ctx)))
         for info, ctx in zip(infos, contexts, strict=True)
     ]
     return Scored(second, infos)

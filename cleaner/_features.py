@@ -36,7 +36,6 @@ QUOTE_CHARS = frozenset("\"”’'»")
 BULLET_START = re.compile(r"(?:[-–—*•·▪►✓✔➤]|\d{1,2}[.)]\s|[a-z][.)]\s)")
 URLISH = re.compile(r"https?://|www\.|@\w+\.\w|\.(?:com|org|net|de|fr|es|uk)\b", re.I)
 SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s\|\S|\S\|\s")
-DROP_DIGITS = str.maketrans("", "", "0123456789")
 
 
 def _bin(value: float, edges: Sequence[float]) -> int:
@@ -80,11 +79,18 @@ _CHARS, _STOP, _CAPS, _DIGITS = _IX["chars<=10"], _IX["stop<=0.0001"], _IX["caps
 _POS, _STOP_LONG = _IX["pos=0"], _IX["stop<=0.0001&long"]
 _END = {"sentence": _IX["end:sentence"], "colon": _IX["end:colon"], "comma": _IX["end:comma"],
         "quote": _IX["end:quote"], "none": _IX["end:none"]}
+_BULLET, _URLISH, _SEPARATORS = _IX["bullet"], _IX["urlish"], _IX["separators"]
+_REPEATED, _REPEATED3, _FIRST, _LAST = _IX["repeated"], _IX["repeated3"], _IX["first"], _IX["last"]
+_COMMAS1, _COMMAS3, _PARENS, _NO_STOPLANG = _IX["commas1"], _IX["commas3"], _IX["parens"], _IX["no-stoplang"]
+_PHRASE = {c: _IX[f"phrase:{c.value}"] for c in Category}
 _SELF, _CORE_DIST, _GAP = _CX["self<=0.1"], _CX["core-dist<=0"], _CX["gap<=1"]
-_WINDOWS = [(side, k, _CX[f"{side}{k}<=0.1"]) for side in ("prev", "next") for k in (1, 3)]
-_WHERE_WORDS = {w: _CX[f"{w}&words0"] for w in ("in", "before", "after")}
-_WHERE_END = {(w, e): _CX[f"{w}&{e}"] for w in ("in", "before", "after") for e in ("sentence", "plain", "other")}
-_NEIGHBOURS = {(a, b): _CX[f"prev1:{a}&next1:{b}"] for a in ("low", "mid", "high") for b in ("low", "mid", "high")}
+_PREV1, _PREV3, _NEXT1, _NEXT3 = (_CX[f"{side}{k}<=0.1"] for side in ("prev", "next") for k in (1, 3))
+_BEFORE_CORE, _AFTER_CORE, _CORE_SHORT = _CX["before-core"], _CX["after-core"], _CX["core-short"]
+# Per place relative to the core: (first of its words group, its line-end features by shape).
+_IN, _BEFORE, _AFTER = ((_CX[f"{w}&words0"], {e: _CX[f"{w}&{e}"] for e in ("sentence", "plain", "other")})
+                        for w in ("in", "before", "after"))
+_LEVELS = ("low", "mid", "high")
+_NEIGHBOUR_PAIRS = [[_CX[f"prev1:{a}&next1:{b}"] for b in _LEVELS] for a in _LEVELS]
 
 
 @dataclass(slots=True)
@@ -98,29 +104,63 @@ class LineInfo:
     active: list[int]
 
 
+# Bin of each small value, looked up instead of searched (the loops below run once a line).
+_WORD_BIN = [_bin(v, WORD_BINS) for v in range(WORD_BINS[-1] + 2)]
+_CHAR_BIN = [_bin(v, CHAR_BINS) for v in range(CHAR_BINS[-1] + 2)]
+_DIGITS_BYTES = b"0123456789"
+# Necessary for a URLISH match, and cheap to test on the lower-cased line: "://", "@",
+# "www." and a dot before a top-level domain's first letter.
+_URL_HINTS = ("://", "@", "www.", ".c", ".o", ".n", ".d", ".f", ".e", ".u")
+# Necessary for a SEPARATORS match.
+_SEPARATOR_CHARS = re.compile(r"[|•·»›/]")
+# ASCII white space (str.split's) -> " ", capitals -> "U", anything else -> "x": a word
+# starts at " U" or " x", or at the line's first byte.
+_ASCII_SHAPE = bytes(ord(" ") if chr(b).isspace() else ord("U") if chr(b).isupper() else ord("x") for b in range(256))
+# ASCII bytes that are not \w become spaces, so split() gives WORD's tokens of an ASCII line.
+_ASCII_WORDS = bytes(b if chr(b).isalnum() or b == ord("_") or b > 127 else ord(" ") for b in range(256))
+
+
 def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
     """One-hot local features of each line (indices into LOCAL_FEATURES)."""
     stop = _language.stoplist(language) if language else frozenset()
+    stop_bytes = _language.stoplist_bytes(language) if language else frozenset()
     counts = Counter(lines)
     n = len(lines)
     out: list[LineInfo] = []
+    top_word, top_char = len(_WORD_BIN) - 1, len(_CHAR_BIN) - 1
     for i, line in enumerate(lines):
-        words = line.split()
-        nw = len(words)
-        tokens = _language.WORD.findall(line.lower())
-        nt = len(tokens) or 1
-        stop_share = sum(map(stop.__contains__, tokens)) / nt
-        caps = sum([w[0].isupper() for w in words]) / (nw or 1)
-        digits = (len(line) - len(line.translate(DROP_DIGITS))) / len(line)
+        utf8 = line.encode("utf-8", "surrogatepass")
+        if len(utf8) == len(line):  # ASCII: words and capitalised words counted on a byte map
+            marks = utf8.translate(_ASCII_SHAPE)
+            capitalised, plain = marks.count(b" U"), marks.count(b" x")
+            opening = marks[:1]
+            nw = capitalised + plain + (opening == b"U" or opening == b"x")
+            caps = (capitalised + (opening == b"U")) / (nw or 1)
+        else:
+            words = line.split()
+            nw = len(words)
+            caps = sum([w[0].isupper() for w in words]) / (nw or 1)
+        lower = line.lower()
+        if lower.isascii():  # the same tokens as WORD's, without a regex
+            tokens_b = lower.encode("ascii").translate(_ASCII_WORDS).split()
+            nt = len(tokens_b) or 1
+            stop_share = sum(map(stop_bytes.__contains__, tokens_b)) / nt
+        else:
+            tokens = _language.WORD.findall(lower)
+            nt = len(tokens) or 1
+            stop_share = sum(map(stop.__contains__, tokens)) / nt
+        # ASCII digits counted in the UTF-8 form: no other character's UTF-8 form holds one
+        digits = (len(utf8) - len(utf8.translate(None, _DIGITS_BYTES))) / len(line)
+        stop_bin = bisect_left(SHARE_BINS, stop_share)
         active = [0,
-                  1 + _bin(nw, WORD_BINS),
-                  _CHARS + _bin(len(line), CHAR_BINS),
-                  _STOP + _bin(stop_share, SHARE_BINS),
-                  _CAPS + _bin(caps, SHARE_BINS),
-                  _DIGITS + _bin(digits, SHARE_BINS),
+                  1 + _WORD_BIN[min(nw, top_word)],
+                  _CHARS + _CHAR_BIN[min(len(line), top_char)],
+                  _STOP + stop_bin,
+                  _CAPS + bisect_left(SHARE_BINS, caps),
+                  _DIGITS + bisect_left(SHARE_BINS, digits),
                   _POS + min(POSITION_BINS - 1, i * POSITION_BINS // n)]
         if nw >= 8:
-            active.append(_STOP_LONG + _bin(stop_share, SHARE_BINS))
+            active.append(_STOP_LONG + stop_bin)
         tail = line.rstrip(CLOSING_CHARS)
         last = line[-1]
         if tail and tail[-1] in SENTENCE_END_CHARS:
@@ -135,31 +175,32 @@ def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
             end = "none"
         active.append(_END[end])
         if BULLET_START.match(line):
-            active.append(_IX["bullet"])
-        if ("." in line or "@" in line) and URLISH.search(line):
-            active.append(_IX["urlish"])
-        if SEPARATORS.search(line):
-            active.append(_IX["separators"])
-        if counts[line] > 1:
-            active.append(_IX["repeated"])
-            if counts[line] > 2:
-                active.append(_IX["repeated3"])
+            active.append(_BULLET)
+        if ("." in line or "@" in line) and any(map(lower.__contains__, _URL_HINTS)) and URLISH.search(line):
+            active.append(_URLISH)
+        if _SEPARATOR_CHARS.search(line) and SEPARATORS.search(line):
+            active.append(_SEPARATORS)
+        repeats = counts[line]
+        if repeats > 1:
+            active.append(_REPEATED)
+            if repeats > 2:
+                active.append(_REPEATED3)
         if i == 0:
-            active.append(_IX["first"])
+            active.append(_FIRST)
         if i == n - 1:
-            active.append(_IX["last"])
+            active.append(_LAST)
         commas = line.count(",") + line.count("،") + line.count("、")
         if commas:
-            active.append(_IX["commas1"] if commas < 3 else _IX["commas3"])
+            active.append(_COMMAS1 if commas < 3 else _COMMAS3)
         if "(" in line:
-            active.append(_IX["parens"])
+            active.append(_PARENS)
         if not stop:
-            active.append(_IX["no-stoplang"])
+            active.append(_NO_STOPLANG)
         phrase = _phrases.match(line)
         if phrase is not None:
-            active.append(_IX[f"phrase:{phrase[0].value}"])
+            active.append(_PHRASE[phrase[0]])
         shape = "sentence" if end == "sentence" else "plain" if end == "none" else "other"
-        out.append(LineInfo(nw, line_weight(line, nw), shape, phrase, active))
+        out.append(LineInfo(nw, max(nw, len(line) // CHARS_PER_WORD, 1), shape, phrase, active))
     return out
 
 
@@ -219,30 +260,34 @@ def context_features(scores: Sequence[float], infos: Sequence[LineInfo], core: t
         prefix.append(prefix[-1] + s)
     last_confident, next_confident = _confident_neighbours(scores)
     short_core = end - start < 3
+    levels = [_LEVELS.index(_level(s)) for s in scores]
+    top_word = len(_WORD_BIN) - 1
     out: list[list[int]] = []
     for i in range(n):
-        feats = [_SELF + _bin(scores[i], CONTEXT_BINS)]
-        for side, k, base in _WINDOWS:
-            lo, hi = (max(0, i - k), i) if side == "prev" else (i + 1, min(n, i + 1 + k))
-            mean = (prefix[hi] - prefix[lo]) / (hi - lo) if hi > lo else 0.0
-            feats.append(base + _bin(mean, CONTEXT_BINS))
+        # means of the previous 1 and 3 and the next 1 and 3 lines' scores (0 when there are none)
+        lo1, lo3, hi1, hi3 = max(0, i - 1), max(0, i - 3), min(n, i + 2), min(n, i + 4)
+        feats = [_SELF + bisect_left(CONTEXT_BINS, scores[i]),
+                 _PREV1 + bisect_left(CONTEXT_BINS, (prefix[i] - prefix[lo1]) / (i - lo1) if i > lo1 else 0.0),
+                 _PREV3 + bisect_left(CONTEXT_BINS, (prefix[i] - prefix[lo3]) / (i - lo3) if i > lo3 else 0.0),
+                 _NEXT1 + bisect_left(CONTEXT_BINS,
+                                      (prefix[hi1] - prefix[i + 1]) / (hi1 - i - 1) if hi1 > i + 1 else 0.0),
+                 _NEXT3 + bisect_left(CONTEXT_BINS,
+                                      (prefix[hi3] - prefix[i + 1]) / (hi3 - i - 1) if hi3 > i + 1 else 0.0)]
         if i < start:
-            dist, where = start - i, "before"
-            feats.append(_CX["before-core"])
+            dist, where = start - i, _BEFORE
+            feats.append(_BEFORE_CORE)
         elif i >= end:
-            dist, where = i - end + 1, "after"
-            feats.append(_CX["after-core"])
+            dist, where = i - end + 1, _AFTER
+            feats.append(_AFTER_CORE)
         else:
-            dist, where = 0, "in"
-        feats.append(_CORE_DIST + _bin(dist, CORE_DISTANCE_BINS))
+            dist, where = 0, _IN
+        feats.append(_CORE_DIST + bisect_left(CORE_DISTANCE_BINS, dist))
         if short_core:
-            feats.append(_CX["core-short"])
+            feats.append(_CORE_SHORT)
         info = infos[i]
-        feats.append(_WHERE_WORDS[where] + _bin(info.words, WORD_BINS))
-        feats.append(_WHERE_END[where, info.end])
-        prev1 = scores[i - 1] if i > 0 else 0.0
-        next1 = scores[i + 1] if i + 1 < n else 0.0
-        feats.append(_NEIGHBOURS[_level(prev1), _level(next1)])
-        feats.append(_GAP + _bin(min(i - last_confident[i], next_confident[i] - i), GAP_BINS))
+        feats.append(where[0] + _WORD_BIN[min(info.words, top_word)])
+        feats.append(where[1][info.end])
+        feats.append(_NEIGHBOUR_PAIRS[levels[i - 1] if i > 0 else 0][levels[i + 1] if i + 1 < n else 0])
+        feats.append(_GAP + bisect_left(GAP_BINS, min(i - last_confident[i], next_confident[i] - i)))
         out.append(feats)
     return out

@@ -52,6 +52,12 @@ def stoplist(language: str) -> frozenset[str]:
     return frozenset(w.lower() for w in justext.get_stoplist(language))
 
 
+@lru_cache(maxsize=64)
+def stoplist_bytes(language: str) -> frozenset[bytes]:
+    """The ASCII words of `stoplist(language)`, as bytes (to count the stopwords of an ASCII line)."""
+    return frozenset(w.encode("ascii") for w in stoplist(language) if w.isascii())
+
+
 def detect(lines: list[str]) -> str:
     """The jusText name of the language whose stopwords are most frequent, or ""."""
     names, where = _index()

@@ -1,10 +1,14 @@
 """Known leftover lines ("Advertisement", "Share on Facebook", ...), from data/boilerplate.tsv.
 
-Plain rules compile into alternations with a named group per rule, so a line
-is tested in one pass and `lastgroup` says which rule matched. Each rule
-declares the longest line it can match, so a long line of prose meets few
-rules; rules that scan the whole line ("contains A and B") are gated by
-keywords, tried only when a cheap substring test finds one.
+A line matches the first plain rule (in file order) that matches it whole;
+failing that, the first keyword-gated rule that matches it whole and whose
+keywords the line holds. Each rule declares the longest line it can match, so
+a long line of prose meets few rules; gated rules ("contains A and B", which
+scan the whole line) are tried only on a line holding one of their keywords.
+
+For speed, a line meets only the rules, and the alternatives within them,
+that can start with its first character (`_first_char`); the rules fit for a
+(length step, first character) pair are listed once and kept.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from ._first_char import FirstCharPattern, first_of
 from ._model import Category
 
 # Line lengths at which the set of candidate rules changes; a line is rounded up to one.
@@ -23,55 +28,100 @@ LENGTH_STEPS = (20, 40, 60, 80, 120, 160, 200, 260, 300, 400)
 MAX_PHRASE_LINE_CHARS = LENGTH_STEPS[-1]
 # Characters stripped from both ends before matching (bullets, separators).
 TRIM = " \t*•·|-–—>»›"
+# Distinct first characters whose rule lists are kept (CJK text has thousands).
+MAX_CACHED_FIRST_CHARS = 4096
+# Lines whose answer is kept: leftovers recur ("Advertisement", a site's menus), and the
+# title stage asks again about lines the line features asked about.
+CACHED_LINES = 8192
 
 
 @dataclass(frozen=True, slots=True)
-class _Gated:
+class _Rule:
     max_chars: int
-    keywords: frozenset[str]
-    pattern: re.Pattern[str]
+    keywords: tuple[str, ...]  # empty for a plain rule
+    pattern: FirstCharPattern
     rule: tuple[Category, str]
 
 
 @dataclass(frozen=True, slots=True)
+class _Fitting:
+    """What a line of one length step starting with one character meets."""
+
+    plain: re.Pattern[str] | None  # the plain rules in one pattern: group k is plain_rules[k - 1]
+    plain_rules: tuple[tuple[Category, str], ...]
+    # (index in _Rules.gated, max_chars, keywords, pattern), in file order
+    gated: tuple[tuple[int, int, tuple[str, ...], re.Pattern[str]], ...]
+    gated_keywords: re.Pattern[str] | None  # finds any keyword of those rules in a lower-cased line
+
+
+@dataclass(frozen=True, slots=True)
 class _Rules:
-    plain: list[re.Pattern[str] | None]  # one combined pattern per length step
-    groups: dict[str, tuple[Category, str]]
-    gated: list[_Gated]
+    plain: list[_Rule]
+    gated: list[_Rule]
     any_keyword: re.Pattern[str]  # every gated rule's keywords, as literals
-    # keyword found -> gated rules to try (a found keyword holds shorter ones: "comments" holds "comment")
-    rules_for: dict[str, tuple[int, ...]]
+    # keyword found -> gated rules it selects (a found keyword holds shorter ones: "comments" holds "comment")
+    rules_for: dict[str, frozenset[int]]
+    fitting: dict[tuple[int, str], _Fitting]  # (length step, first character) -> rules to try
 
 
 @lru_cache(maxsize=1)
 def _rules() -> _Rules:
     text = resources.files("cleaner").joinpath("data/boilerplate.tsv").read_text(encoding="utf-8")
-    groups: dict[str, tuple[Category, str]] = {}
-    plain: list[tuple[int, str]] = []
-    gated: list[_Gated] = []
+    plain: list[_Rule] = []
+    gated: list[_Rule] = []
     for raw in text.split("\n"):
         if not raw.strip() or raw.startswith("#"):
             continue
         category, name, max_chars, keywords, pattern = raw.split("\t", 4)
-        rule = (Category(category), name)
-        compiled = re.compile(pattern, re.IGNORECASE)  # fails loudly on a bad data line
-        if keywords != "-":
-            gated.append(_Gated(int(max_chars), frozenset(keywords.split(",")), compiled, rule))
-            continue
-        group = f"r{len(plain)}"
-        plain.append((int(max_chars), f"(?P<{group}>{pattern})"))
-        groups[group] = rule
-    steps: list[re.Pattern[str] | None] = []
-    for step in LENGTH_STEPS:
-        fitting = [p for limit, p in plain if limit >= step]
-        steps.append(re.compile("|".join(fitting), re.IGNORECASE) if fitting else None)
+        compiled = FirstCharPattern(pattern, re.IGNORECASE)  # fails loudly on a bad data line
+        words = tuple(keywords.split(",")) if keywords != "-" else ()
+        (gated if words else plain).append(_Rule(int(max_chars), words, compiled, (Category(category), name)))
     all_keywords = sorted({k for g in gated for k in g.keywords}, key=len, reverse=True)
     rules_for = {
-        found: tuple(i for i, g in enumerate(gated) if any(k in found for k in g.keywords)) for found in all_keywords
+        found: frozenset(i for i, g in enumerate(gated) if any(k in found for k in g.keywords))
+        for found in all_keywords
     }
-    return _Rules(steps, groups, gated, re.compile("|".join(re.escape(k) for k in all_keywords)), rules_for)
+    return _Rules(plain, gated, re.compile("|".join(re.escape(k) for k in all_keywords)), rules_for, {})
 
 
+def _fitting(rules: _Rules, step: int, first: str) -> _Fitting:
+    """The rules a line of length step `step` starting with `first` ("" when empty) may match."""
+    key = (step, first)
+    found = rules.fitting.get(key)
+    if found is None:
+        limit = LENGTH_STEPS[step]
+        plain = [r for r in rules.plain if r.max_chars >= limit]
+        pattern, kept = first_of([r.pattern for r in plain], first)
+        gated = ((i, g, g.pattern.for_first(first)) for i, g in enumerate(rules.gated))
+        fit = tuple((i, g.max_chars, g.keywords, p) for i, g, p in gated if p is not None)
+        keywords = _any_of({k for _, _, words, _ in fit for k in words}) if fit else None
+        found = _Fitting(pattern, tuple(plain[i].rule for i in kept), fit, keywords)
+        if len(rules.fitting) < MAX_CACHED_FIRST_CHARS * len(LENGTH_STEPS):
+            rules.fitting[key] = found
+    return found
+
+
+def _any_of(words: set[str]) -> re.Pattern[str]:
+    """A pattern finding any of `words`, as a trie ("co(?:mment|okie)"): `re` tries
+    the alternatives of one position by their first character, without entering them."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def alternatives(node: dict) -> str:  # type: ignore[type-arg]
+        alts = [re.escape(ch) + alternatives(sub) for ch, sub in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return re.compile(alternatives(trie))
+
+
+@lru_cache(maxsize=CACHED_LINES)
 def match(line: str) -> tuple[Category, str] | None:
     """The (category, rule) of a known leftover line, or None."""
     text = line.strip(TRIM)
@@ -79,16 +129,23 @@ def match(line: str) -> tuple[Category, str] | None:
     if step >= len(LENGTH_STEPS):
         return None
     rules = _rules()
-    pattern = rules.plain[step]
-    m = pattern.fullmatch(text) if pattern is not None else None
-    if m is not None and m.lastgroup is not None:
-        return rules.groups[m.lastgroup]
-    # One scan finds every keyword present; a hit may hold shorter keywords too.
-    hits = set(rules.any_keyword.findall(text.lower()))
-    if not hits:
+    fitting = _fitting(rules, step, text[:1])
+    if fitting.plain is not None:
+        m = fitting.plain.fullmatch(text)
+        if m is not None and m.lastindex is not None:
+            return fitting.plain_rules[m.lastindex - 1]
+    # A gated rule counts only when the keyword scan finds one of its keywords; holding one
+    # is necessary for that, so the scan itself runs only once a gated rule has matched.
+    lower = text.lower()
+    if fitting.gated_keywords is None or fitting.gated_keywords.search(lower) is None:
         return None
-    for i in sorted({i for hit in hits for i in rules.rules_for[hit]}):
-        gated = rules.gated[i]
-        if len(text) <= gated.max_chars and gated.pattern.fullmatch(text):
-            return gated.rule
+    size = len(text)
+    hits: set[str] | None = None
+    for i, max_chars, keywords, pattern in fitting.gated:
+        if size > max_chars or not any(map(lower.__contains__, keywords)) or pattern.fullmatch(text) is None:
+            continue
+        if hits is None:
+            hits = set(rules.any_keyword.findall(lower))
+        if any(i in rules.rules_for[hit] for hit in hits):
+            return rules.gated[i].rule
     return None

@@ -1,0 +1,85 @@
+"""Patterns specialised to a text's first character match exactly what the whole pattern matches,
+and the phrase rules built on them decide every line as the plain reading of data/boilerplate.tsv."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from importlib import resources
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner import _phrases
+from cleaner._first_char import FirstCharPattern, first_of
+from cleaner._model import Category
+
+PATTERNS = [
+    r"(?:share|share this|tweet|print|\d+ shares?)[\s:.!]*",
+    r"(?:by|von)[:\s]+(?-i:[A-Z]\w*)(?: (?-i:[A-Z]\w*)){0,2}",
+    r"(?=.{0,40}$)(?=.*\bcookies?\b).*\baccept\b.*",
+    r"(?:a|ab|abc)?(?:x|y)+",
+    r"[^\W\d]+(?:\s+\w+)?",
+    r"(?:k|s|i)\w*",  # letters with non-ASCII case partners: K (Kelvin), ſ (long s), İ
+    r"(?:)",
+]
+ALPHABET = "abckxyisSK\u212a\u017f\u0130 :.!1ptrhe"
+TEXTS = st.text(alphabet=ALPHABET, max_size=12) | st.sampled_from(
+    ["share", "Share this", "by Jane Doe", "accept cookies", "abx", "xy", "\u212aelvin", "\u017fhare", ""])
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_a_specialised_pattern_matches_as_the_whole_one(text: str) -> None:
+    for source in PATTERNS:
+        p = FirstCharPattern(source, re.IGNORECASE)
+        special = p.for_first(text[:1])
+        got = special.fullmatch(text) if special is not None else None
+        assert (got is None) == (p.pattern.fullmatch(text) is None), source
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXTS)
+def test_first_of_names_the_first_pattern_that_matches(text: str) -> None:
+    patterns = [FirstCharPattern(s, re.IGNORECASE) for s in PATTERNS]
+    combined, found = first_of(patterns, text[:1])
+    expected = next((i for i, p in enumerate(patterns) if p.pattern.fullmatch(text)), None)
+    m = combined.fullmatch(text) if combined is not None else None
+    assert (found[m.lastindex - 1] if m is not None and m.lastindex else None) == expected
+
+
+def _reference_match(line: str) -> tuple[Category, str] | None:
+    """data/boilerplate.tsv read plainly: the first plain rule (of those allowed this long a line)
+    matching the trimmed line whole, else the first gated rule selected by a keyword found."""
+    text = line.strip(_phrases.TRIM)
+    step = bisect_left(_phrases.LENGTH_STEPS, len(text))
+    if step >= len(_phrases.LENGTH_STEPS):
+        return None
+    rows = [r.split("\t", 4) for r in resources.files("cleaner").joinpath("data/boilerplate.tsv")
+            .read_text(encoding="utf-8").split("\n") if r.strip() and not r.startswith("#")]
+    for category, name, limit, keywords, pattern in rows:
+        if keywords == "-" and int(limit) >= _phrases.LENGTH_STEPS[step] and re.fullmatch(pattern, text, re.I):
+            return Category(category), name
+    gated = [row for row in rows if row[3] != "-"]
+    words = sorted({k for row in gated for k in row[3].split(",")}, key=len, reverse=True)
+    hits = set(re.findall("|".join(map(re.escape, words)), text.lower()))
+    for category, name, limit, keywords, pattern in gated:
+        selected = any(k in hit for hit in hits for k in keywords.split(","))
+        if selected and len(text) <= int(limit) and re.fullmatch(pattern, text, re.I):
+            return Category(category), name
+    return None
+
+
+LINES = [
+    "Advertisement", "• Share", "Share this article", "Shares of the company rose 5 percent.", "By Jane Doe",
+    "Home › News › Science", "We use cookies to improve your experience. By continuing you accept them.",
+    "Sign up for our newsletter and get the news in your inbox.", "© 2024 Example. All rights reserved.",
+    "Kommentar schreiben", "12 comments", "Photo: Reuters", "Published: 12 March 2024 09:30", "x" * 401, "",
+    "\u212aommentare", "\u017fhare", "İnicio", "Tags: a, b", "Follow us on Twitter", "Loading...",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(LINES) | st.text(alphabet="abcdeiklmnoprstuvwy ,.:|/›©()ASHBKCP\u212a\u017f", max_size=60))
+def test_phrase_rules_decide_as_the_plain_reading(line: str) -> None:
+    assert _phrases.match(line) == _reference_match(line)
