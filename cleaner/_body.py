@@ -44,12 +44,12 @@ class BodyParams:
     outside_threshold: float = 0.8
     # a further run of prose (after an ad block, a product box...) is body too when
     # it weighs at least this share of the main run
-    secondary_share: float = 0.2
+    secondary_share: float = 0.1
     # the run grows over neighbouring lines whose p is above this (the last
     # paragraph before a promo scores lower than the ones before it)
     edge_threshold: float = 0.3
     # growing, the run steps over lines of at most this many words (a byline, a date)
-    edge_skip_words: int = 2
+    edge_skip_words: int = 4
     # share of a run's prose above a related/comments label for the label to end the run
     run_end_share: float = 0.3
     # share of the main run's prose above a comments label for it to end the article...
