@@ -49,7 +49,8 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Live TV", "Live Tv", "Trending Now", "Trending Photos", "Most Read", "Most Popular", "Don't Miss",
         "Top Stories", "Also Read", "Read More", "You may also like", "Download our app for breaking news alerts",
         "Subscribe now", "Become a member", "Support independent journalism", "Lesen Sie auch", "Meistgelesen",
-        "Lire aussi", "Lee también", "Más noticias",
+        "Lire aussi", "Lee también", "Más noticias", "Die meistgelesenen Artikel bei Example.de", "Lo más leído",
+        "Du willst nichts mehr verpassen?",
         "Stay informed on all the latest news, real-time breaking news updates, and follow all the important "
         "headlines in india news and world News on Zee News.",
     ],
@@ -63,7 +64,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Share", "Share this article", "Share on WhatsApp", "Facebook", "Twitter", "LinkedIn", "Copy link",
         "Facebook Twitter LinkedIn Email", "Follow us on Twitter and Instagram for the latest updates",
         "Teilen", "Partager", "Compartir", "Folgen Sie uns auf Facebook", "Síguenos en Twitter", "Gift this article",
-        "Teilen Sie dies mit:", "Gefällt mir:", "Gefällt mir Wird geladen …", "Diesen Artikel teilen:",
+        "Teilen Sie dies mit:", "Gefällt mir:", "NEWS TEILEN:", "Gefällt mir Wird geladen …", "Diesen Artikel teilen:",
         "Pressemitteilung als PDF", "Dieses Skript als PDF herunterladen",
     ],
     Category.NEWSLETTER: [
@@ -81,7 +82,8 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Mehr zum Thema", "Articles liés", "Artículos relacionados", "Tags: Nigeria, museums, restitution",
         "Ähnliche Beiträge", "Weiterführende Links", "Mehr Nachrichten aus Dresden:", "Weitere Artikel zum Thema",
         "Das könnte Dich auch interessieren …", "Neueste Artikel", "Aktuelle News", "Veja também:", "Leia mais",
-        "Infórmate más", "Notícias relacionadas",
+        "Infórmate más", "Notícias relacionadas", "Otras Noticias",
+        "getaggt mit: Bedingungsloses Grundeinkommen Berlin Demonstration",
     ],
     Category.CAPTION: [
         "Photo: Reuters", "Image credit: Getty Images", "Photo credit: AFP", "Foto: dpa", "View gallery",
@@ -126,6 +128,7 @@ LEFTOVERS: dict[Category, list[str]] = {
     Category.TEMPLATE: [
         "Loading...", "Please enable JavaScript to view this content.", "Your browser does not support the video tag.",
         "JavaScript is disabled in your browser",
+        "War der Artikel nützlich?", "Was this article helpful?", "Cet article vous a-t-il été utile ?",
     ],
 }
 CASES = [(cat, line) for cat, lines in LEFTOVERS.items() for line in lines]
@@ -261,6 +264,9 @@ SENTENCES = [
     "Vorheriger Rekord: 12 Sekunden.",
     "Mira, the youngest of three sisters, moved to Madrid in 2019.",
     "Le gouvernement a publié les commentaires des syndicats.",
+    "Die beliebtesten Spieler kamen aus Brasilien.",
+    "War der Artikel nützlich für die Ermittler, fragte der Anwalt.",
+    "Sie wollen nichts mehr verpassen, sagen die Fans, und stehen deshalb schon um sechs Uhr an.",
 ]
 
 
