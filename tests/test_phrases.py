@@ -57,8 +57,8 @@ LEFTOVERS: dict[Category, list[str]] = {
     Category.NAVIGATION: [
         "Home", "Menu", "Search", "Back to top", "Skip to main content", "Next article", "Previous article",
         "Startseite", "Accueil", "Inicio", "Home › News › Science", "Home > World > Europe", "News | Sport | Weather",
-        "Vorheriger Beitrag Ein anderer Titel", "Nächster Artikel", "Previous post: Another title", "Inhaltsverzeichnis",
-        "Table of Contents", "zurück zur vorherigen Seite", "weiterlesen 5 Minuten",
+        "Vorheriger Beitrag Ein anderer Titel", "Nächster Artikel", "Previous post: Another title",
+        "Inhaltsverzeichnis", "Table of Contents", "zurück zur vorherigen Seite", "weiterlesen 5 Minuten",
     ],
     Category.SOCIAL: [
         "Share", "Share this article", "Share on WhatsApp", "Facebook", "Twitter", "LinkedIn", "Copy link",
