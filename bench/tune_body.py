@@ -28,7 +28,7 @@ GRID = {
     "edge_threshold": (0.3,),
     "secondary_share": (0.05, 0.1, 0.2),
     "edge_skip_words": (2, 4),
-    "run_end_share": (0.3,),
+    "run_end_share": (0.3, 0.6),
     "article_end_share": (0.5,),
 }
 
