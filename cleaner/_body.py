@@ -7,6 +7,12 @@ weight ~ length (long prose lines carry the article; short junk lines barely
 move the sum, so the run bridges ads and captions inside it), keep what is
 inside it unless it is clearly junk, and keep a line outside it only when the
 classifier is sure.
+
+Two of Boilerpipe's "terminating blocks" bound the run: a related-articles or
+comments label ("Ähnliche Beiträge", "Leave a reply") once most of the run's
+prose lies above it ends that run (the teasers below it read like prose), and
+the first comments label past the main run's prose ends the article: nothing
+after it is body (comments are prose too, often scored higher than the article).
 """
 
 from __future__ import annotations
@@ -15,11 +21,17 @@ from dataclasses import dataclass
 
 from ._classify import Scored
 from ._features import dense_run
+from ._model import Category
 
 # The run grows only over real sentences of at least this many words...
 EDGE_MIN_WORDS = 8
-# ...stepping over at most this many known leftover lines between them.
+# ...stepping over at most this many known leftover lines or short lines
+# (a byline, a date) between them.
 EDGE_MAX_JUNK = 2
+# A run ends at a label of these categories once this share of its prose is above it.
+RUN_END_CATEGORIES = frozenset({Category.RELATED, Category.COMMENTS})
+# The article ends at a label of these categories once this share of the main run's prose is above it.
+ARTICLE_END_CATEGORIES = frozenset({Category.COMMENTS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,31 +44,41 @@ class BodyParams:
     outside_threshold: float = 0.8
     # a further run of prose (after an ad block, a product box...) is body too when
     # it weighs at least this share of the main run
-    secondary_share: float = 0.2
+    secondary_share: float = 0.1
     # the run grows over neighbouring lines whose p is above this (the last
     # paragraph before a promo scores lower than the ones before it)
     edge_threshold: float = 0.3
+    # growing, the run steps over lines of at most this many words (a byline, a date)
+    edge_skip_words: int = 4
+    # share of a run's prose above a related/comments label for the label to end the run
+    # (0.3 scored the same held out, but cut articles that go on after a mid-text "Further reading")
+    run_end_share: float = 0.6
+    # share of the main run's prose above a comments label for it to end the article...
+    article_end_share: float = 0.5
+    # ...or words of prose above it (comments may weigh more than the article, inside its run)
+    article_end_words: int = 150
 
 
 DEFAULT_PARAMS = BodyParams()
 
 
-def _grow(scored: Scored, probs: list[float], start: int, end: int, threshold: float) -> tuple[int, int]:
+def _grow(scored: Scored, probs: list[float], start: int, end: int, params: BodyParams) -> tuple[int, int]:
     """Grow [start, end) over neighbouring prose lines, stepping over up to
-    EDGE_MAX_JUNK known leftovers ("Advertisement") between them."""
+    EDGE_MAX_JUNK known leftovers ("Advertisement") or short lines between them."""
 
     def prose(i: int) -> bool:
         info = scored.infos[i]
-        return probs[i] >= threshold and info.end == "sentence" and info.words >= EDGE_MIN_WORDS
+        return probs[i] >= params.edge_threshold and info.end == "sentence" and info.words >= EDGE_MIN_WORDS
 
     def step(i: int, direction: int) -> int | None:
-        """The next prose line from i in `direction`, past known leftovers; None when there is none."""
+        """The next prose line from i in `direction`, past leftovers; None when there is none."""
         for _ in range(EDGE_MAX_JUNK + 1):
             if not 0 <= i < len(probs):
                 return None
             if prose(i):
                 return i
-            if scored.infos[i].phrase is None:
+            info = scored.infos[i]
+            if info.phrase is None and info.words > params.edge_skip_words:
                 return None
             i += direction
         return None
@@ -68,14 +90,43 @@ def _grow(scored: Scored, probs: list[float], start: int, end: int, threshold: f
     return start, end
 
 
+def _end_label(scored: Scored, probs: list[float], run: tuple[int, int], search_end: int, threshold: float,
+               categories: frozenset[Category], share: float, words: float = float("inf")) -> int | None:
+    """The first label of `categories` in lines[run start:search_end] with at least `share` of the
+    run's prose weight (lines with p >= threshold), or `words` of it, above it; None when there is none."""
+    infos = scored.infos
+    start, end = run
+    total = sum(infos[i].weight for i in range(start, end) if probs[i] >= threshold)
+    needed = min(share * total, words)
+    above = 0
+    for i in range(start, search_end):
+        info = infos[i]
+        if info.phrase is not None and info.phrase[0] in categories and above >= needed:
+            return i
+        if i < end and probs[i] >= threshold:
+            above += info.weight
+    return None
+
+
 def select(scored: Scored, params: BodyParams = DEFAULT_PARAMS) -> list[bool]:
     """keep[i]: whether line i belongs to the body."""
     probs = [0.0 if info.phrase is not None else p for p, info in zip(scored.probability, scored.infos, strict=True)]
-    inside = [False] * len(probs)
+    n = len(probs)
     values = [info.weight * (p - params.span_threshold) for info, p in zip(scored.infos, probs, strict=True)]
-    for start, end in _runs(values, params.secondary_share):
-        start, end = _grow(scored, probs, start, end, params.edge_threshold)
-        inside[start:end] = [True] * (end - start)
+    runs = _runs(values, params.secondary_share)
+    if runs:
+        # Comments may start after a gap below the main run: search the rest of the page.
+        cut = _end_label(scored, probs, runs[0], n, params.span_threshold, ARTICLE_END_CATEGORIES,
+                         params.article_end_share, params.article_end_words)
+        if cut is not None:
+            probs[cut:] = [0.0] * (n - cut)
+            runs = [(s, min(e, cut)) for s, e in runs if s < cut]
+    inside = [False] * n
+    for run in runs:
+        start, end = _grow(scored, probs, *run, params)
+        stop = _end_label(scored, probs, (start, end), end, params.span_threshold, RUN_END_CATEGORIES,
+                          params.run_end_share)
+        inside[start:end if stop is None else stop] = [True] * ((end if stop is None else stop) - start)
     return [p >= (params.inside_threshold if inside[i] else params.outside_threshold) for i, p in enumerate(probs)]
 
 

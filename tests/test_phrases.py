@@ -38,6 +38,7 @@ def test_the_data_file_is_well_formed() -> None:
 
 LEFTOVERS: dict[Category, list[str]] = {
     Category.ADVERTISEMENT: [
+        "Vous avez lu 1 des 4 articles gratuits ce mois-ci.",
         "Advertisement", "ADVERTISEMENT", "Sponsored Content", "Anzeige", "Werbung", "Publicité", "Publicidad",
         "Story continues below advertisement", "Article continues after this advertisement", "Ad Feedback",
         "Skip Ad", "Weiter nach der Anzeige", "La suite après cette publicité",
@@ -48,37 +49,56 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Live TV", "Live Tv", "Trending Now", "Trending Photos", "Most Read", "Most Popular", "Don't Miss",
         "Top Stories", "Also Read", "Read More", "You may also like", "Download our app for breaking news alerts",
         "Subscribe now", "Become a member", "Support independent journalism", "Lesen Sie auch", "Meistgelesen",
-        "Lire aussi", "Lee también", "Más noticias",
+        "Lire aussi", "Lee también", "Más noticias", "Die meistgelesenen Artikel bei Example.de", "Lo más leído",
+        "Du willst nichts mehr verpassen?",
         "Stay informed on all the latest news, real-time breaking news updates, and follow all the important "
         "headlines in india news and world News on Zee News.",
     ],
     Category.NAVIGATION: [
         "Home", "Menu", "Search", "Back to top", "Skip to main content", "Next article", "Previous article",
         "Startseite", "Accueil", "Inicio", "Home › News › Science", "Home > World > Europe", "News | Sport | Weather",
+        "Vorheriger Beitrag Ein anderer Titel", "Nächster Artikel", "Previous post: Another title",
+        "Inhaltsverzeichnis", "Table of Contents", "zurück zur vorherigen Seite", "weiterlesen 5 Minuten",
     ],
     Category.SOCIAL: [
         "Share", "Share this article", "Share on WhatsApp", "Facebook", "Twitter", "LinkedIn", "Copy link",
         "Facebook Twitter LinkedIn Email", "Follow us on Twitter and Instagram for the latest updates",
         "Teilen", "Partager", "Compartir", "Folgen Sie uns auf Facebook", "Síguenos en Twitter", "Gift this article",
+        "Teilen Sie dies mit:", "Gefällt mir:", "NEWS TEILEN:", "Gefällt mir Wird geladen …", "Diesen Artikel teilen:",
+        "Pressemitteilung als PDF", "Dieses Skript als PDF herunterladen",
     ],
     Category.NEWSLETTER: [
         "Newsletter", "Sign up", "Sign up for our newsletter", "Thanks for signing up!",
         "Get our daily newsletter with the biggest stories of the day.",
         "Sign up for our morning briefing and get the top stories delivered to your inbox.",
         "By signing up, you agree to our Terms of Use and acknowledge our Privacy Policy.",
+        "GET THE EXAMPLE DAILY NEWSLETTER",
+        "Lust auf mehr? Lass dir die besten Storys jede Woche in deinen Posteingang liefern. Melde dich hier für "
+        "unseren Newsletter an!",
+        "Wenn du per E-Mail über Aktuelles informiert werden willst, kannst du unseren Newsletter hier abonnieren.",
     ],
     Category.RELATED: [
         "Related Articles", "Related Stories", "Related", "Further reading", "Read next", "In other news",
         "Mehr zum Thema", "Articles liés", "Artículos relacionados", "Tags: Nigeria, museums, restitution",
+        "Ähnliche Beiträge", "Weiterführende Links", "Mehr Nachrichten aus Dresden:", "Weitere Artikel zum Thema",
+        "Das könnte Dich auch interessieren …", "Neueste Artikel", "Aktuelle News", "Veja também:", "Leia mais",
+        "Infórmate más", "Notícias relacionadas", "Otras Noticias",
+        "getaggt mit: Bedingungsloses Grundeinkommen Berlin Demonstration",
     ],
     Category.CAPTION: [
         "Photo: Reuters", "Image credit: Getty Images", "Photo credit: AFP", "Foto: dpa", "View gallery",
         "Photo: AFP", "Picture: Getty Images", "Bildergalerie", "12 photos",
+        "Vertreter der Verfassungsorgane bei einer Kranzniederlegung © Presse- und Informationsamt | Jane Doe",
+        "Die Jugendverbände sprachen mit der Ministerin. (Bildquelle: Ring der Landjugend )",
+        "Cyber-Attacken nehmen weiter zu. – © Jane Doe – stock.adobe.com",
     ],
     Category.BYLINE: [
         "By Sarah Lindqvist", "By Jane Doe, Reuters", "Written by Jane Doe and John Roe", "Von Jana Richter",
         "Par Marie Dupont", "Por Juan García", "5 min read", "Reading time: 4 minutes",
         "Published: 12 March 2024 09:30", "Updated: 12 March 2024 11:45", "March 12, 2024", "12.03.2024, 09:30 Uhr",
+        "Publiziert: 03.04.2020, 12:35", "Veröffentlichung: 2. Februar 2022",
+        "Dieser Eintrag wurde veröffentlicht in Allgemein von Jane Doe. Lesezeichen für den Permalink.",
+        "This entry was posted in News and tagged politics. Bookmark the permalink.",
     ],
     Category.LEGAL: [
         "Copyright 2024 The Daily Courier. All rights reserved.", "Privacy Policy", "Terms of Use", "Cookie Settings",
@@ -87,15 +107,28 @@ LEFTOVERS: dict[Category, list[str]] = {
         "(This story has not been edited by our staff and is auto-generated from a syndicated feed.)",
         "We use cookies to improve your experience. By continuing to browse, you agree to our use of cookies.",
         "Accept all cookies",
+        "We recommend the best products through an independent review process, and advertisers do not influence "
+        "our picks. We may receive compensation if you visit partners we recommend.",
+        "This site participates in the Amazon Associate program and earns revenue from qualifying purchases.",
     ],
     Category.COMMENTS: [
         "Comments", "12 comments", "Leave a comment", "Leave a reply", "Reply", "Report abuse",
         "Your email address will not be published. Required fields are marked *", "Join the conversation",
         "Kommentare", "Commentaires", "Comentarios",
+        "Kommentar verfassen Antwort abbrechen", "Antworten abbrechen",
+        "Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind mit * markiert.",
+        "Votre adresse e-mail ne sera pas publiée. Les champs obligatoires sont indiqués avec *",
+        "Tu dirección de correo electrónico no será publicada. Los campos obligatorios están marcados con *",
+        "Diese Website verwendet Akismet, um Spam zu reduzieren. Erfahre mehr darüber, wie deine Kommentardaten "
+        "verarbeitet werden.",
+        "This site uses Akismet to reduce spam. Learn how your comment data is processed.",
+        "Save my name, email, and website in this browser for the next time I comment.",
+        "Vos réactions (11)", "Comments are closed.",
     ],
     Category.TEMPLATE: [
         "Loading...", "Please enable JavaScript to view this content.", "Your browser does not support the video tag.",
         "JavaScript is disabled in your browser",
+        "War der Artikel nützlich?", "Was this article helpful?", "Cet article vous a-t-il été utile ?",
     ],
 }
 CASES = [(cat, line) for cat, lines in LEFTOVERS.items() for line in lines]
@@ -219,6 +252,21 @@ SENTENCES = [
     "Photo by photo, the archive is being digitised by volunteers.",
     "Jobs growth slowed in October, the report showed.",
     "This story has been corrected to show the vote was 7-2.",
+    "Weitere Informationen gab die Polizei nicht bekannt.",
+    "Mehr Nachrichten als je zuvor erreichen die Leser über das Handy.",
+    "Stand der Dinge: Die Verhandlungen laufen weiter.",
+    "Der Newsletter hat 5000 Abonnenten, die sich seit Januar anmelden konnten.",
+    "Die Kommentare des Ministers sorgten für Empörung.",
+    "Das Foto (Bild: dpa) zeigt den Minister beim Besuch in Kiew, wo er mit dem Präsidenten sprach, und das ist "
+    "ein langer Satz, der weit über eine Bildunterschrift hinausgeht.",
+    "Advertisers pulled out after the scandal, the company said.",
+    "We may never know what happened, the investigator said.",
+    "Vorheriger Rekord: 12 Sekunden.",
+    "Mira, the youngest of three sisters, moved to Madrid in 2019.",
+    "Le gouvernement a publié les commentaires des syndicats.",
+    "Die beliebtesten Spieler kamen aus Brasilien.",
+    "War der Artikel nützlich für die Ermittler, fragte der Anwalt.",
+    "Sie wollen nichts mehr verpassen, sagen die Fans, und stehen deshalb schon um sechs Uhr an.",
 ]
 
 
