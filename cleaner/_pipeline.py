@@ -86,7 +86,7 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
             if i in kept_set or i == title_index:
                 continue
             phrase = phrases[i]
-            if i in repeats:
+            if line == title:  # kept at the top, or dropped by the model: the same leftover
                 category, rule = Category.TEMPLATE, "title-repeat"
             elif phrase is not None:
                 category, rule = phrase[0], f"phrase:{phrase[1]}"
