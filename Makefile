@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DATA ?= ../shared/bench-data
 
-.PHONY: run test lint typecheck unit bench-quality bench-service bench-batch soak stubs clean-venv
+.PHONY: run test lint typecheck unit bench-quality bench-speed bench-service bench-batch soak stubs clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ stubs: $(STAMP)
 
 bench-quality: $(STAMP)
 	$(BIN)/python -m bench.quality --data $(DATA)
+
+bench-speed: $(STAMP)
+	$(BIN)/python -m bench.speed --data $(DATA)
 
 bench-service: $(STAMP)
 	$(BIN)/python -m bench.service --data $(DATA)
