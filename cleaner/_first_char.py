@@ -22,6 +22,8 @@ from typing import Any
 
 # Distinct first characters remembered per pattern (CJK text has thousands).
 MAX_CACHED_CHARS = 4096
+# Combined patterns kept (`first_of`), shared by the characters that keep the same alternatives.
+MAX_COMBINED = 2048
 
 try:
     _parser: Any = importlib.import_module("re._parser")
@@ -35,6 +37,8 @@ except (ImportError, AttributeError):  # another Python's internals: patterns st
 
 # What `FirstCharPattern.tree_for` gives when no match can start with the character.
 NO_MATCH: Any = object()
+# the kept alternatives ((pattern id, specialised tree), ...) -> the combined pattern of `first_of`
+_COMBINED: dict[tuple[tuple[int, str | None], ...], re.Pattern[str]] = {}
 # one-character items of parse trees, compiled: (op, repr(argument), flags) -> pattern
 _ITEM_PATTERNS: dict[tuple[Any, str, int], re.Pattern[str]] = {}
 
@@ -98,9 +102,22 @@ def first_of(patterns: Sequence[FirstCharPattern], char: str) -> tuple[re.Patter
     if not kept:
         return None, ()
     found = tuple(i for i, _ in kept)
+    # Characters that keep the same alternatives ("a" and "A" under IGNORECASE, most of CJK)
+    # share one compiled pattern: each is tens of kB.
+    key = tuple((id(patterns[i]), None if tree is None else repr(tree.data)) for i, tree in kept)
+    combined = _COMBINED.get(key)
+    if combined is None:
+        combined = _combine(patterns, kept)
+        if len(_COMBINED) < MAX_COMBINED:
+            _COMBINED[key] = combined
+    return combined, found
+
+
+def _combine(patterns: Sequence[FirstCharPattern], kept: list[tuple[int, Any]]) -> re.Pattern[str]:
+    found = tuple(i for i, _ in kept)
     flags = patterns[kept[0][0]].pattern.flags
     if any(tree is None for _, tree in kept):  # no parse trees: join the texts
-        return re.compile("|".join(f"({patterns[i].pattern.pattern})" for i in found), flags), found
+        return re.compile("|".join(f"({patterns[i].pattern.pattern})" for i in found), flags)
     try:
         state = _parser.State()
         state.flags = patterns[kept[0][0]]._flags
@@ -111,9 +128,9 @@ def first_of(patterns: Sequence[FirstCharPattern], char: str) -> tuple[re.Patter
             branches.append(_parser.SubPattern(state, [(_sre.SUBPATTERN, (group, 0, 0, tree))]))
         top = _parser.SubPattern(state, [(_sre.BRANCH, (None, branches))] if len(branches) > 1 else branches[0].data)
         compiled: re.Pattern[str] = _compiler.compile(top, state.flags)
-        return compiled, found
+        return compiled
     except Exception:  # see the module docstring
-        return re.compile("|".join(f"({patterns[i].pattern.pattern})" for i in found), flags), found
+        return re.compile("|".join(f"({patterns[i].pattern.pattern})" for i in found), flags)
 
 
 def _can_start(items: list[tuple[Any, Any]] | None, char: str, flags: int) -> bool:

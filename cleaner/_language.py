@@ -6,6 +6,7 @@ stoplists are jusText's, which ships them for 100 languages.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from functools import lru_cache
@@ -36,15 +37,21 @@ ISO_CODES = {
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[list[str], dict[str, tuple[int, ...]]]:
+def _index() -> tuple[list[str], dict[str, tuple[int, ...]], list[float]]:
+    """(language names, word -> indices of the languages it is a stopword of, each language's weight)."""
     # Languages news is mostly written in come first, so they win ties: some small
     # stoplists (Marathi's) hold hundreds of English words.
     names = sorted((n for n in justext.get_stoplists() if n not in _SKIPPED), key=lambda n: (n not in ISO_CODES, n))
     where: dict[str, list[int]] = {}
+    weights = []
     for i, name in enumerate(names):
-        for word in justext.get_stoplist(name):
+        words = justext.get_stoplist(name)
+        for word in words:
             where.setdefault(word.lower(), []).append(i)
-    return names, {w: tuple(ix) for w, ix in where.items()}
+        # A stoplist of 5,000 words (Uzbek's, Finnish's) meets some of any text: a hit counts for
+        # less the longer the list (English 453 words, German 623).
+        weights.append(1 / math.log2(len(words) + 2))
+    return names, {w: tuple(ix) for w, ix in where.items()}, weights
 
 
 @lru_cache(maxsize=64)
@@ -60,7 +67,7 @@ def stoplist_bytes(language: str) -> frozenset[bytes]:
 
 def detect(lines: list[str]) -> str:
     """The jusText name of the language whose stopwords are most frequent, or ""."""
-    names, where = _index()
+    names, where, weights = _index()
     sample: Counter[str] = Counter()
     seen = 0
     for line in sorted(lines, key=len, reverse=True):
@@ -73,5 +80,5 @@ def detect(lines: list[str]) -> str:
     for token, count in sample.items():
         for i in where.get(token, ()):
             counts[i] += count
-    best = max(range(len(names)), key=counts.__getitem__, default=-1)
+    best = max(range(len(names)), key=lambda i: counts[i] * weights[i], default=-1)
     return names[best] if best >= 0 and counts[best] > 0 else ""
