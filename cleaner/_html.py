@@ -31,8 +31,8 @@ _NO_TEXT = etree.XPath("//script[not(contains(@type, 'json'))]|//style|//svg|//i
 # A table row as trafilatura writes it: "| cell | cell |".
 _TABLE_ROW = re.compile(r"\|.*\|")
 # In the extracted main text, a line longer than this is a paragraph, not a leftover
-# (rules for longer lines exist for scraped text; on extracted text they change nothing measurable).
-LEFTOVER_MAX_CHARS = 200
+# (rules for longer lines exist for scraped text; on extracted main text they change nothing measured).
+LEFTOVER_MAX_CHARS = 300
 LANG_ATTR = re.compile(r"""<html[^>]*\slang\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
 
 
