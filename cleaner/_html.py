@@ -52,7 +52,7 @@ def extract(html: str, url: str | None, engine: str) -> HtmlPage:
         return _extract_fast(html)
     try:
         tree = parse(html)
-    except ValueError as exc:  # lxml refuses some inputs outright
+    except (ValueError, etree.ParserError) as exc:  # lxml refuses some inputs outright ("Document is empty")
         raise InputError(f"cannot parse HTML: {exc}") from None
     if tree is None:
         raise InputError("cannot parse HTML: no document element")
