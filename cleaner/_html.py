@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 
 from ._errors import InputError, OptionsError
@@ -22,6 +23,16 @@ from ._html_parse import DEEP_SELECTOR, MAX_DEPTH, flatten, parse
 # Bounds on JSON-LD walking, so a hostile page cannot make it expensive.
 MAX_JSON_LD_SCRIPTS = 8
 MAX_JSON_LD_ITEMS = 50
+# Elements that hold no visible text, removed before extraction: trafilatura drops them
+# too, but only after copying and walking them in each of its passes (readability's
+# included). JSON scripts stay: trafilatura reads JSON-LD (articleBody, forum markup).
+# <noscript> stays: some pages put their article there.
+_NO_TEXT = etree.XPath("//script[not(contains(@type, 'json'))]|//style|//svg|//iframe|//link|//comment()")
+# A table row as trafilatura writes it: "| cell | cell |".
+_TABLE_ROW = re.compile(r"\|.*\|")
+# In the extracted main text, a line longer than this is a paragraph, not a leftover
+# (rules for longer lines exist for scraped text; on extracted main text they change nothing measured).
+LEFTOVER_MAX_CHARS = 300
 LANG_ATTR = re.compile(r"""<html[^>]*\slang\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
 
 
@@ -41,12 +52,13 @@ def extract(html: str, url: str | None, engine: str) -> HtmlPage:
         return _extract_fast(html)
     try:
         tree = parse(html)
-    except ValueError as exc:  # lxml refuses some inputs outright
+    except (ValueError, etree.ParserError) as exc:  # lxml refuses some inputs outright ("Document is empty")
         raise InputError(f"cannot parse HTML: {exc}") from None
     if tree is None:
         raise InputError("cannot parse HTML: no document element")
     # Read before extraction: bare_extraction prunes the tree in place.
     page = _meta_tags(tree, html)
+    _drop_no_text(tree)
     # Our own meta-tag reading replaces trafilatura's metadata pass, which costs
     # as much again as the extraction (mostly date guessing).
     doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False,
@@ -59,19 +71,47 @@ def extract(html: str, url: str | None, engine: str) -> HtmlPage:
     return page
 
 
-def _first(tree: lxml_html.HtmlElement, *xpaths: str) -> str:
-    for xpath in xpaths:
-        for value in tree.xpath(xpath):
-            text = " ".join(str(value).split())
+def may_be_leftover(line: str) -> bool:
+    """Whether a line of the extracted main text is worth testing against the leftover
+    rules: not a paragraph-length line, not a row of a table in the page (rows are
+    content, figures, schedules, rankings, not the separated links they look like)."""
+    return len(line) <= LEFTOVER_MAX_CHARS and _TABLE_ROW.fullmatch(line) is None
+
+
+def _drop_no_text(tree: lxml_html.HtmlElement) -> None:
+    """Remove what holds no visible text (scripts, styles, SVG, frames, comments), keeping the tails."""
+    for element in _NO_TEXT(tree):
+        parent = element.getparent()
+        if parent is None:
+            continue
+        if element.tail:
+            previous = element.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + element.tail
+            else:
+                parent.text = (parent.text or "") + element.tail
+        parent.remove(element)
+
+
+# Everything the page says of itself, found in one walk of the tree.
+_META_NODES = etree.XPath("//meta|//title|//h1|//time[@datetime]|//*[@rel='author']"
+                          "|//script[@type='application/ld+json']")
+
+
+def _first(found: dict[str, list[str]], *keys: str) -> str:
+    """The first usable value under the first key that has one (a URL is not a value)."""
+    for key in keys:
+        for value in found.get(key, ()):
+            text = " ".join(value.split())
             if text and not text.startswith(("http://", "https://")):
                 return text
     return ""
 
 
-def _json_ld(tree: lxml_html.HtmlElement) -> dict[str, str]:
+def _json_ld(scripts: list[str]) -> dict[str, str]:
     """author and datePublished from schema.org JSON-LD (most news sites have it)."""
     found: dict[str, str] = {}
-    for script in tree.xpath('//script[@type="application/ld+json"]/text()')[:MAX_JSON_LD_SCRIPTS]:
+    for script in scripts[:MAX_JSON_LD_SCRIPTS]:
         try:
             data = json.loads(script)
         except ValueError:
@@ -97,21 +137,43 @@ def _json_ld(tree: lxml_html.HtmlElement) -> dict[str, str]:
 
 def _meta_tags(tree: lxml_html.HtmlElement, html: str) -> HtmlPage:
     """What the page says of itself in its <head> (Open Graph, article:*, JSON-LD, <title>)."""
-    ld = _json_ld(tree)
-    lang = tree.get("lang", "") or _lang_attr(html) or _first(tree, '//meta[@property="og:locale"]/@content')
+    found: dict[str, list[str]] = {}
+    headings: list[str] = []
+    scripts: list[str] = []
+    for element in _META_NODES(tree):
+        tag = element.tag
+        if tag == "meta":
+            content = element.get("content")
+            if content is not None:
+                for attr in ("property", "name", "itemprop"):
+                    key = element.get(attr)
+                    if key is not None:
+                        found.setdefault(f"{attr}={key}", []).append(content)
+        elif tag == "title":
+            texts = [str(t) for t in element.xpath("text()")]
+            found.setdefault("title", []).extend(texts)
+            parent = element.getparent()
+            if parent is not None and parent.tag == "head":
+                found.setdefault("head-title", []).extend(texts)
+        elif tag == "h1":
+            if heading := _text(element):
+                headings.append(heading)
+        elif tag == "time":
+            found.setdefault("time", []).append(element.get("datetime", ""))
+        elif tag == "script" and element.text:
+            scripts.append(element.text)
+        if element.get("rel") == "author":
+            found.setdefault("rel-author", []).extend(str(t) for t in element.xpath("text()"))
+    ld = _json_ld(scripts)
+    lang = tree.get("lang", "") or _lang_attr(html) or _first(found, "property=og:locale")
     return HtmlPage(
         lines=[],
-        page_title=_first(tree, '//meta[@property="og:title"]/@content', '//meta[@name="twitter:title"]/@content',
-                          "//head/title/text()", "//title/text()"),
-        headings=[h for h in (_text(e) for e in tree.iterfind(".//h1")) if h],
-        author=ld.get("author") or _first(tree, '//meta[@name="author"]/@content',
-                                          '//meta[@property="article:author"]/@content',
-                                          '//*[@rel="author"]/text()', '//meta[@name="byl"]/@content'),
-        published=ld.get("published") or _first(tree, '//meta[@property="article:published_time"]/@content',
-                         '//meta[@name="date"]/@content', '//meta[@name="pubdate"]/@content',
-                         '//meta[@itemprop="datePublished"]/@content', "//time/@datetime"),
-        site_name=_first(tree, '//meta[@property="og:site_name"]/@content',
-                         '//meta[@name="application-name"]/@content'),
+        page_title=_first(found, "property=og:title", "name=twitter:title", "head-title", "title"),
+        headings=headings,
+        author=ld.get("author") or _first(found, "name=author", "property=article:author", "rel-author", "name=byl"),
+        published=ld.get("published") or _first(found, "property=article:published_time", "name=date",
+                                                 "name=pubdate", "itemprop=datePublished", "time"),
+        site_name=_first(found, "property=og:site_name", "name=application-name"),
         language=lang[:2].lower(),
     )
 

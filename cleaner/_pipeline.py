@@ -52,7 +52,7 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
         language = "" if meta.language else _language.detect(lines)  # the page may say it
         # The extractor already chose the main content; on it, the line classifier
         # removed more body than leftovers (measured), so only known leftovers go.
-        phrases = [_phrases.match(line) for line in lines]
+        phrases = [_phrases.match(line) if _html.may_be_leftover(line) else None for line in lines]
         keep = [phrase is None for phrase in phrases]
     else:
         language = _language.detect(lines)
