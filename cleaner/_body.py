@@ -126,7 +126,9 @@ def select(scored: Scored, params: BodyParams = DEFAULT_PARAMS) -> list[bool]:
         start, end = _grow(scored, probs, *run, params)
         stop = _end_label(scored, probs, (start, end), end, params.span_threshold, RUN_END_CATEGORIES,
                           params.run_end_share)
-        inside[start:end if stop is None else stop] = [True] * ((end if stop is None else stop) - start)
+        if stop is not None:
+            end = stop
+        inside[start:end] = [True] * (end - start)
     return [p >= (params.inside_threshold if inside[i] else params.outside_threshold) for i, p in enumerate(probs)]
 
 

@@ -38,11 +38,6 @@ URLISH = re.compile(r"https?://|www\.|@\w+\.\w|\.(?:com|org|net|de|fr|es|uk)\b",
 SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s\|\S|\S\|\s")
 
 
-def _bin(value: float, edges: Sequence[float]) -> int:
-    """Index of the first edge >= value (len(edges) past the last)."""
-    return bisect_left(edges, value)
-
-
 def _binned(name: str, edges: Sequence[float]) -> list[str]:
     """Names of a one-hot group: NAME<=edge for each edge, then NAME>last."""
     return [f"{name}<={e}" for e in edges] + [f"{name}>{edges[-1]}"]
@@ -105,8 +100,8 @@ class LineInfo:
 
 
 # Bin of each small value, looked up instead of searched (the loops below run once a line).
-_WORD_BIN = [_bin(v, WORD_BINS) for v in range(WORD_BINS[-1] + 2)]
-_CHAR_BIN = [_bin(v, CHAR_BINS) for v in range(CHAR_BINS[-1] + 2)]
+_WORD_BIN = [bisect_left(WORD_BINS, v) for v in range(WORD_BINS[-1] + 2)]
+_CHAR_BIN = [bisect_left(CHAR_BINS, v) for v in range(CHAR_BINS[-1] + 2)]
 _DIGITS_BYTES = b"0123456789"
 # Necessary for a URLISH match, and cheap to test on the lower-cased line: "://", "@",
 # "www." and a dot before a top-level domain's first letter.
@@ -200,7 +195,7 @@ def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
         if phrase is not None:
             active.append(_PHRASE[phrase[0]])
         shape = "sentence" if end == "sentence" else "plain" if end == "none" else "other"
-        out.append(LineInfo(nw, max(nw, len(line) // CHARS_PER_WORD, 1), shape, phrase, active))
+        out.append(LineInfo(nw, line_weight(line, nw), shape, phrase, active))
     return out
 
 
@@ -228,8 +223,9 @@ def core_span(scores: Sequence[float], weights: Sequence[int], threshold: float)
     return start, end
 
 
-def _level(p: float) -> str:
-    return "low" if p < 0.3 else "high" if p > 0.7 else "mid"
+def _level(p: float) -> int:
+    """The index in _LEVELS of a score: low, mid or high."""
+    return 0 if p < 0.3 else 2 if p > 0.7 else 1
 
 
 def _confident_neighbours(scores: Sequence[float]) -> tuple[list[int], list[int]]:
@@ -260,7 +256,7 @@ def context_features(scores: Sequence[float], infos: Sequence[LineInfo], core: t
         prefix.append(prefix[-1] + s)
     last_confident, next_confident = _confident_neighbours(scores)
     short_core = end - start < 3
-    levels = [_LEVELS.index(_level(s)) for s in scores]
+    levels = [_level(s) for s in scores]
     top_word = len(_WORD_BIN) - 1
     out: list[list[int]] = []
     for i in range(n):

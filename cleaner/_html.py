@@ -26,8 +26,8 @@ MAX_JSON_LD_ITEMS = 50
 # Elements that hold no visible text, removed before extraction: trafilatura drops them
 # too, but only after copying and walking them in each of its passes (readability's
 # included). JSON scripts stay: trafilatura reads JSON-LD (articleBody, forum markup).
-# <noscript> stays: some pages put their article there.
-_NO_TEXT = etree.XPath("//script[not(contains(@type, 'json'))]|//style|//svg|//iframe|//link|//comment()")
+# <noscript> stays: some pages put their article there. (The parser already drops comments.)
+_NO_TEXT = etree.XPath("//script[not(contains(@type, 'json'))]|//style|//svg|//iframe|//link")
 # A table row as trafilatura writes it: "| cell | cell |".
 _TABLE_ROW = re.compile(r"\|.*\|")
 # In the extracted main text, a line longer than this is a paragraph, not a leftover
@@ -79,18 +79,10 @@ def may_be_leftover(line: str) -> bool:
 
 
 def _drop_no_text(tree: lxml_html.HtmlElement) -> None:
-    """Remove what holds no visible text (scripts, styles, SVG, frames, comments), keeping the tails."""
+    """Remove what holds no visible text (scripts, styles, SVG, frames), keeping the text after each."""
     for element in _NO_TEXT(tree):
-        parent = element.getparent()
-        if parent is None:
-            continue
-        if element.tail:
-            previous = element.getprevious()
-            if previous is not None:
-                previous.tail = (previous.tail or "") + element.tail
-            else:
-                parent.text = (parent.text or "") + element.tail
-        parent.remove(element)
+        if element.getparent() is not None:
+            element.drop_tree()
 
 
 # Everything the page says of itself, found in one walk of the tree.

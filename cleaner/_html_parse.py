@@ -43,7 +43,8 @@ def _parser() -> lxml_html.HTMLParser:
 
 
 def parse(html: str) -> lxml_html.HtmlElement | None:
-    """The page's tree, or None when it is not HTML at all; raises ValueError when lxml refuses it."""
+    """The page's tree, or None when it is not HTML at all; raises ValueError or lxml's
+    ParserError ("Document is empty") when lxml refuses it."""
     beginning = html[:50].lower()
     repaired = repair_faulty_html(html, beginning)
     tree, too_deep = _parse(repaired)
