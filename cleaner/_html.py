@@ -85,9 +85,12 @@ def _drop_no_text(tree: lxml_html.HtmlElement) -> None:
             element.drop_tree()
 
 
-# Everything the page says of itself, found in one walk of the tree.
-_META_NODES = etree.XPath("//meta|//title|//h1|//time[@datetime]|//*[@rel='author']"
-                          "|//script[@type='application/ld+json']")
+# What the page says of itself: these elements, found in one walk of the tree
+# (iter() by tag costs a fifth of an XPath union of the same).
+_META_TAGS = ("meta", "title", "h1", "time", "script")
+# rel="author" can be on any element; looked for, in a walk of its own, only when
+# JSON-LD and the meta tags name no author.
+_REL_AUTHOR = etree.XPath("//*[@rel='author']")
 
 
 def _first(found: dict[str, list[str]], *keys: str) -> str:
@@ -132,7 +135,7 @@ def _meta_tags(tree: lxml_html.HtmlElement, html: str) -> HtmlPage:
     found: dict[str, list[str]] = {}
     headings: list[str] = []
     scripts: list[str] = []
-    for element in _META_NODES(tree):
+    for element in tree.iter(*_META_TAGS):
         tag = element.tag
         if tag == "meta":
             content = element.get("content")
@@ -151,18 +154,21 @@ def _meta_tags(tree: lxml_html.HtmlElement, html: str) -> HtmlPage:
             if heading := _text(element):
                 headings.append(heading)
         elif tag == "time":
-            found.setdefault("time", []).append(element.get("datetime", ""))
-        elif tag == "script" and element.text:
+            if (datetime := element.get("datetime")) is not None:
+                found.setdefault("time", []).append(datetime)
+        elif element.text and element.get("type") == "application/ld+json":
             scripts.append(element.text)
-        if element.get("rel") == "author":
-            found.setdefault("rel-author", []).extend(str(t) for t in element.xpath("text()"))
     ld = _json_ld(scripts)
+    author = ld.get("author") or _first(found, "name=author", "property=article:author")
+    if not author:
+        found["rel-author"] = [str(t) for element in _REL_AUTHOR(tree) for t in element.xpath("text()")]
+        author = _first(found, "rel-author", "name=byl")
     lang = tree.get("lang", "") or _lang_attr(html) or _first(found, "property=og:locale")
     return HtmlPage(
         lines=[],
         page_title=_first(found, "property=og:title", "name=twitter:title", "head-title", "title"),
         headings=headings,
-        author=ld.get("author") or _first(found, "name=author", "property=article:author", "rel-author", "name=byl"),
+        author=author,
         published=ld.get("published") or _first(found, "property=article:published_time", "name=date",
                                                  "name=pubdate", "itemprop=datePublished", "time"),
         site_name=_first(found, "property=og:site_name", "name=application-name"),

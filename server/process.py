@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import multiprocessing
 import os
 import signal
@@ -228,6 +229,10 @@ def serve(config: ServerConfig) -> int:
             signal.signal(signal.SIGINT, sup.on_signal)
             n = config.worker_count()
             warm_up()
+            # What is loaded now lives as long as the process. Frozen, the workers' full collections
+            # skip it (measured on the wcxb HTML pages, one process: 1.5 -> 0.5 ms of GC a page)
+            # and do not write to the pages they share with this process.
+            gc.freeze()
             for i in range(n):
                 sup.spawn(i)
             if not sup.wait_ready():

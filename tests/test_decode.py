@@ -6,9 +6,11 @@ import gzip
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaner import BinaryInputError, EmptyInputError, Format, InputTooLargeError, OptionsError
-from cleaner._decode import decode, parse_format, sniff_format
+from cleaner._decode import _JUNK_CHARS, _has_junk, decode, parse_format, sniff_format
 
 LIMIT = 1 << 20
 FRENCH = "Le comité a reporté la réunion à jeudi, a annoncé le ministère. « C'est regrettable », a-t-il dit.\n"
@@ -33,6 +35,16 @@ def test_control_characters_and_nul_are_dropped() -> None:
 
 def test_lone_surrogates_are_dropped() -> None:
     assert decode("broken \ud800 text", LIMIT) == "broken  text"
+
+
+@given(st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0xE000, exclude_categories=())))
+def test_the_fast_junk_check_agrees_with_the_junk_pattern(text: str) -> None:
+    assert _has_junk(text) == (_JUNK_CHARS.search(text) is not None)
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x0b", "\x1f", "\x7f", "\x80", "\x9f", "\ud800", "\udfff"])
+def test_each_kind_of_junk_is_seen_among_plain_text(char: str) -> None:
+    assert _has_junk(f"café {char} ok") and not _has_junk("café \xa0 \t ok\n")
 
 
 def test_a_leading_bom_is_dropped() -> None:
