@@ -27,7 +27,7 @@ MAX_JSON_LD_ITEMS = 50
 # too, but only after copying and walking them in each of its passes (readability's
 # included). JSON scripts stay: trafilatura reads JSON-LD (articleBody, forum markup).
 # <noscript> stays: some pages put their article there. (The parser already drops comments.)
-_NO_TEXT = etree.XPath("//script[not(contains(@type, 'json'))]|//style|//svg|//iframe|//link")
+_NO_TEXT_TAGS = ("script", "style", "svg", "iframe", "link")
 # A table row as trafilatura writes it: "| cell | cell |".
 _TABLE_ROW = re.compile(r"\|.*\|")
 # In the extracted main text, a line longer than this is a paragraph, not a leftover
@@ -80,8 +80,9 @@ def may_be_leftover(line: str) -> bool:
 
 def _drop_no_text(tree: lxml_html.HtmlElement) -> None:
     """Remove what holds no visible text (scripts, styles, SVG, frames), keeping the text after each."""
-    for element in _NO_TEXT(tree):
-        if element.getparent() is not None:
+    # listed first: dropping while iterating would end the walk early
+    for element in list(tree.iter(*_NO_TEXT_TAGS)):
+        if element.getparent() is not None and not (element.tag == "script" and "json" in element.get("type", "")):
             element.drop_tree()
 
 
