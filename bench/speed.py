@@ -3,6 +3,7 @@
     python -m bench.speed [--data DIR] [--inputs region,page] [--rounds N] [--profile N]
     python -m bench.speed --dump OUT.jsonl      # every text output, to compare later
     python -m bench.speed --check OUT.jsonl     # the same outputs again, diffed against OUT
+    python -m bench.speed --html [--rounds N]   # HTML mode against trafilatura.extract
 
 Timing: wcxb-dev region and page texts, read into memory first, one process,
 `time.process_time` around each `clean()` (CPU time: the machine is shared, wall
@@ -11,6 +12,11 @@ is reported; the cache of phrase answers is emptied before each pass, so a
 pass gains only from lines recurring within it. `--dump`/`--check` cover every wcxb region and page text and
 every trafeval page text: `clean(text, format="text").to_dict()` plus the
 line classifier's probabilities (exact floats), one JSON line per input.
+
+`--html` times HTML mode against `trafilatura.extract(html, include_comments=False)`
+(the call bench.quality scores) on every wcxb and trafeval HTML page: per page,
+one call of each, one right after the other (which goes first alternates), CPU time, so that a load change on a
+shared machine hits both alike; the mean over `--rounds` passes after a warm-up pass.
 """
 
 from __future__ import annotations
@@ -94,6 +100,34 @@ def time_pages(texts: list[str], rounds: int) -> float:
     return best
 
 
+def time_html(root: Path | None, rounds: int) -> None:
+    """Mean CPU ms a page of cleaner's HTML mode and of trafilatura.extract, per set."""
+    import trafilatura
+
+    from cleaner import clean
+
+    for set_name in ("wcxb", "trafeval"):
+        pages = [page.read("html") for page in load_set(set_name, root) if page.has("html")]
+        for html in pages:
+            trafilatura.extract(html, include_comments=False)
+            clean(html, format="html")
+        peer = ours = 0.0
+        for _ in range(rounds):
+            for i, html in enumerate(pages):
+                # each goes first on every other page: the second may find the page in the CPU's caches
+                for run_ours in ((False, True) if i % 2 else (True, False)):
+                    t0 = time.process_time()
+                    if run_ours:
+                        clean(html, format="html")
+                    else:
+                        trafilatura.extract(html, include_comments=False)
+                    spent = time.process_time() - t0
+                    ours, peer = (ours + spent, peer) if run_ours else (ours, peer + spent)
+        ours, peer = (x / len(pages) / rounds * 1000 for x in (ours, peer))
+        print(f"{set_name} html: {len(pages)} pages, cleaner {ours:.1f} ms/page CPU, "
+              f"trafilatura.extract {peer:.1f}, ratio {ours / peer:.3f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=None, help="bench-data folder (default ../shared/bench-data)")
@@ -102,7 +136,12 @@ def main() -> None:
     ap.add_argument("--profile", type=int, default=0, metavar="N", help="print the N costliest functions")
     ap.add_argument("--dump", type=Path, help="write every text output to this JSONL file")
     ap.add_argument("--check", type=Path, help="compare every text output with this JSONL file")
+    ap.add_argument("--html", action="store_true", help="time HTML mode against trafilatura.extract instead")
     args = ap.parse_args()
+
+    if args.html:
+        time_html(args.data, args.rounds)
+        return
 
     if args.dump or args.check:
         texts = load_texts(args.data, TEXT_INPUTS)
