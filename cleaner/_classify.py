@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ._features import CONTEXT_FEATURES, LOCAL_FEATURES, LineInfo, context_features, core_span, local_features
+from ._features import CONTEXT_FEATURES, LOCAL_FEATURES, LineInfo, context_sums, core_span, local_features
 
 MODEL_FILE = "data/line_model.json"
 
@@ -72,10 +72,7 @@ def score_lines(lines: Sequence[str], language: str, m: LineModel | None = None)
     w1 = m.pass1.__getitem__
     first = [_sigmoid(sum(map(w1, info.active))) for info in infos]
     core = core_span(first, [info.weight for info in infos], m.core_threshold)
-    contexts = context_features(first, infos, core)
-    wl, wc = m.pass2_local.__getitem__, m.pass2_context.__getitem__
-    second = [
-        _sigmoid(sum(map(wl, info.active)) + sum(map(wc, ctx)))
-        for info, ctx in zip(infos, contexts, strict=True)
-    ]
+    wl = m.pass2_local.__getitem__
+    contexts = context_sums(first, infos, core, m.pass2_context)  # = sum(map(pass2_context, context_features))
+    second = [_sigmoid(sum(map(wl, info.active)) + ctx) for info, ctx in zip(infos, contexts, strict=True)]
     return Scored(second, infos)
