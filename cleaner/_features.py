@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
-from operator import add, eq, floordiv, not_, sub, truediv
+from operator import add, floordiv, ne, sub, truediv
 
 from . import _language, _phrases
 from ._model import Category
@@ -108,17 +108,71 @@ _DIGITS_BYTES = b"0123456789"
 # Necessary for a URLISH match, and cheap to test on the lower-cased line: "://", "@",
 # "www." and a dot before a top-level domain's first letter.
 _URL_HINTS = ("://", "@", "www.", ".c", ".o", ".n", ".d", ".f", ".e", ".u")
-# Necessary for a SEPARATORS match.
+# Necessary for a SEPARATORS match; and the same in UTF-8.
 _SEPARATOR_CHARS = re.compile(r"[|•·»›/]")
+_SEPARATOR_CHARS_UTF8 = re.compile(b"|".join(re.escape(c.encode()) for c in "|•·»›/"))
 _NEWLINE = ord("\n")
-# ASCII white space (str.split's) -> " ", capitals -> "U", anything else -> "x", but a newline
+# ASCII white space (str.split's) -> " ", capitals -> "U", anything else (the bytes of other
+# characters too) -> "x", but a newline
 # stays one (it parts the lines of a document): a word starts at " U" or " x" once each line
 # is given a leading space.
-_ASCII_SHAPE = bytes(b if b == _NEWLINE else ord(" ") if chr(b).isspace() else ord("U") if chr(b).isupper()
-                     else ord("x") for b in range(256))
+_ASCII_SHAPE = bytes(b if b == _NEWLINE else ord("x") if b > 127 else ord(" ") if chr(b).isspace()
+                     else ord("U") if chr(b).isupper() else ord("x") for b in range(256))
 # ASCII bytes that are not \w become spaces (a newline stays one), so split() gives WORD's tokens
 # of an ASCII line.
 _ASCII_WORDS = bytes(b if chr(b).isalnum() or b in (ord("_"), _NEWLINE) or b > 127 else ord(" ") for b in range(256))
+# Characters other than ASCII that the byte maps read right: neither capitals nor white space
+# (each byte of their UTF-8 form is an "x" of _ASCII_SHAPE), unchanged by lower() (bytes.lower()
+# leaves them), and word characters (kept whole by _ASCII_WORDS) or punctuation and symbols of
+# _PUNCTUATION_RANGES (turned into spaces first, as \\w+ ends at them). A line holding any other
+# is read alone. Up to U+FFFF: the rest are rare.
+_PUNCTUATION_RANGES = ((0xA1, 0xBF), (0xD7, 0xD7), (0xF7, 0xF7), (0x2010, 0x2027), (0x2030, 0x205E),
+                       (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2190, 0x27BF), (0x2900, 0x2BFF))
+
+
+def _is_punctuation(c: str) -> bool:
+    """Not a word character (\\w is isalnum() or "_"), a capital or white space, and unchanged by lower()."""
+    return not (c.isalnum() or c == "_" or c.isupper() or c.isspace()) and c.lower() == c
+
+
+_PUNCTUATION = [chr(c) for lo, hi in _PUNCTUATION_RANGES for c in range(lo, hi + 1) if _is_punctuation(chr(c))]
+
+
+def _utf8_any_of(chars: list[str]) -> re.Pattern[bytes]:
+    """A pattern finding the UTF-8 form of any of `chars` (grouped by all but the last byte, so
+    `re` skips ahead to the few lead bytes)."""
+    by_lead: dict[bytes, list[int]] = {}
+    for c in chars:
+        form = c.encode()
+        by_lead.setdefault(form[:-1], []).append(form[-1])
+    return re.compile(b"|".join(re.escape(lead) + b"[" + b"".join(re.escape(bytes([b])) for b in sorted(last)) + b"]"
+                                for lead, last in sorted(by_lead.items())))
+
+
+_PUNCTUATION_UTF8 = _utf8_any_of(_PUNCTUATION)
+
+
+def _byte_readable(c: str) -> bool:
+    return (not c.isupper() and not c.isspace() and c.lower() == c
+            and (c.isalnum() or c == "_" or c in _PUNCTUATION_SET))  # isalnum() or "_": what \\w matches
+
+
+def _char_class(chars: list[str]) -> str:
+    """A regular-expression set of `chars` (sorted), as ranges."""
+    out, k = [], 0
+    while k < len(chars):
+        j = k
+        while j + 1 < len(chars) and ord(chars[j + 1]) == ord(chars[j]) + 1:
+            j += 1
+        out.append(re.escape(chars[k]) + ("-" + re.escape(chars[j]) if j > k else ""))
+        k = j + 1
+    return "".join(out)
+
+
+_PUNCTUATION_SET = frozenset(_PUNCTUATION)
+_BYTE_UNREADABLE = re.compile(
+    "[^\x00-\x7f" + _char_class([chr(c) for c in range(128, 0x10000) if _byte_readable(chr(c))]) + "]")
+
 # The line-end feature of a line whose text before its closing quotes and brackets does not end a
 # sentence, by its last character.
 _END_BY_LAST = {":": "colon", ",": "comma", ";": "comma", **{c: "quote" for c in QUOTE_CHARS}}
@@ -132,7 +186,9 @@ _END_INDEX_BY_LAST = {c: _END[end] for c, end in _END_BY_LAST.items()}
 _WORD_FEATURE = [1 + b for b in _WORD_BIN]
 _CHAR_FEATURE = [_CHARS + b for b in _CHAR_BIN]
 # Any of _URL_HINTS, searched for in the lower-cased line.
-_URL_HINT = re.compile("|".join(map(re.escape, _URL_HINTS)))
+_URL_HINT = re.compile(rb"@|://|www\.|\.[confdeu]")
+if sorted(_URL_HINTS) != sorted(["@", "://", "www.", *(f".{c}" for c in "confdeu")]):
+    raise ValueError("_URL_HINT does not search for _URL_HINTS")
 
 
 def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
@@ -147,7 +203,7 @@ def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
         return []
     stop = _language.stoplist(language) if language else frozenset()
     distinct = list(dict.fromkeys(lines))
-    own = _own_features(distinct, stop, _language.stoplist_bytes(language) if language else frozenset())
+    own = _own_features(distinct, stop, language)
     counts = Counter(lines)
     out: list[LineInfo] = []
     last = n - 1
@@ -173,16 +229,19 @@ def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
 _Own = tuple[int, int, str, tuple[Category, str] | None, tuple[int, ...], tuple[int, ...], tuple[int, ...]]
 
 
-def _own_features(distinct: list[str], stop: frozenset[str], stop_bytes: frozenset[bytes]) -> dict[str, _Own]:
+def _own_features(distinct: list[str], stop: frozenset[str], language: str) -> dict[str, _Own]:
     """The features of each line's own text, for distinct lines: each a column over all of them."""
     if any(map(str.__contains__, distinct, repeat("\n"))):  # the document could not be split back into them
-        return {line: _own_features_alone(line, stop, stop_bytes) for line in distinct}
+        return {line: _own_features_alone(line, stop) for line in distinct}
     doc = "\n".join(distinct)
     m = len(distinct)
     utf8 = doc.encode("utf-8", "surrogatepass")
     sizes = list(map(len, distinct))
     byte_lines = utf8.split(b"\n")
-    # ASCII lines: words and capitalised words counted on a byte map of the document
+    # Lines the byte maps below read wrong (see _BYTE_READABLE); each is read alone at the end.
+    non_ascii = list(compress(range(m), map(ne, sizes, map(len, byte_lines))))
+    unreadable = [k for k in non_ascii if _BYTE_UNREADABLE.search(distinct[k])]
+    # words and capitalised words counted on a byte map of the document
     marks = (b" " + utf8.replace(b"\n", b"\n ")).translate(_ASCII_SHAPE).split(b"\n")
     capitalised = list(map(bytes.count, marks, repeat(b" U")))
     words = list(map(add, capitalised, map(bytes.count, marks, repeat(b" x"))))
@@ -190,18 +249,25 @@ def _own_features(distinct: list[str], stop: frozenset[str], stop_bytes: frozens
     # ASCII digits counted in the UTF-8 form: no other character's UTF-8 form holds one
     digits = map(truediv, map(sub, map(len, byte_lines), map(len, map(bytes.translate, byte_lines, repeat(None),
                                                                           repeat(_DIGITS_BYTES)))), sizes)
-    lower = doc.lower()  # lower-casing looks at no character across a newline (final sigma stops there)
-    lower_lines = lower.split("\n")
-    tokens = list(map(bytes.split, lower.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).split(b"\n")))
-    stop_shares = [sum(map(stop_bytes.__contains__, t)) / (len(t) or 1) for t in tokens]
-    # The other lines, one at a time, as the ASCII shortcuts do not hold for them.
-    for k in compress(range(m), map(not_, map(eq, sizes, map(len, byte_lines)))):
-        line_words = distinct[k].split()
+    # bytes.lower() lowers ASCII letters only: the same as str.lower() on a readable line
+    lower_lines = utf8.lower().split(b"\n")
+    for k in non_ascii:  # punctuation is no word character: it parts words as a space does
+        lower_lines[k] = _PUNCTUATION_UTF8.sub(b" ", lower_lines[k])
+    tokens = map(bytes.split, map(bytes.translate, lower_lines, repeat(_ASCII_WORDS)))
+    stop_utf8 = _language.stoplist_utf8(language) if language else frozenset()
+    stop_shares = [sum(map(stop_utf8.__contains__, t)) / (len(t) or 1) for t in tokens]
+    urlish = set(compress(range(m), map(_URL_HINT.search, lower_lines)))
+    for k in unreadable:
+        line = distinct[k]
+        line_words = line.split()
         words[k] = len(line_words)
         caps[k] = sum([w[0].isupper() for w in line_words]) / (words[k] or 1)
-    for k in compress(range(m), map(not_, map(str.isascii, lower_lines))):
-        found = _language.WORD.findall(lower_lines[k])
+        line_lower = line.lower()
+        found = _language.WORD.findall(line_lower)
         stop_shares[k] = sum(map(stop.__contains__, found)) / (len(found) or 1)
+        urlish.discard(k)
+        if any(map(line_lower.__contains__, _URL_HINTS)):
+            urlish.add(k)
     stop_bins = list(map(bisect_left, repeat(SHARE_BINS), stop_shares))
     heads = zip(repeat(0), map(_WORD_FEATURE.__getitem__, map(min, words, repeat(len(_WORD_FEATURE) - 1))),
                 map(_CHAR_FEATURE.__getitem__, map(min, sizes, repeat(len(_CHAR_FEATURE) - 1))),
@@ -210,8 +276,7 @@ def _own_features(distinct: list[str], stop: frozenset[str], stop_bytes: frozens
     ends = [_END_SENTENCE if tail[-1:] in SENTENCE_END_CHARS else _END_INDEX_BY_LAST.get(line[-1], _END_NONE)
             for line, tail in zip(distinct, map(str.rstrip, distinct, repeat(CLOSING_CHARS)), strict=True)]
     bullets = list(map(BULLET_START.match, distinct))
-    urlish = set(compress(range(m), map(_URL_HINT.search, lower_lines)))
-    separators = set(compress(range(m), map(_SEPARATOR_CHARS.search, distinct)))
+    separators = set(compress(range(m), map(_SEPARATOR_CHARS_UTF8.search, byte_lines)))
     commas = map(add, map(add, map(str.count, distinct, repeat(",")), map(str.count, distinct, repeat("،"))),
                  map(str.count, distinct, repeat("、")))
     parens = map(str.__contains__, distinct, repeat("("))
@@ -238,19 +303,15 @@ def _own_features(distinct: list[str], stop: frozenset[str], stop_bytes: frozens
     return out
 
 
-def _own_features_alone(line: str, stop: frozenset[str], stop_bytes: frozenset[bytes]) -> _Own:
+def _own_features_alone(line: str, stop: frozenset[str]) -> _Own:
     """`_own_features` of one line on its own (the plain reading, for lines holding a newline)."""
     utf8 = line.encode("utf-8", "surrogatepass")
     lower = line.lower()
     line_words = line.split()
     nw = len(line_words)
     caps = sum([w[0].isupper() for w in line_words]) / (nw or 1)
-    if lower.isascii():
-        tokens_b = lower.encode("ascii").translate(_ASCII_WORDS).split()
-        stop_share = sum(map(stop_bytes.__contains__, tokens_b)) / (len(tokens_b) or 1)
-    else:
-        tokens = _language.WORD.findall(lower)
-        stop_share = sum(map(stop.__contains__, tokens)) / (len(tokens) or 1)
+    tokens = _language.WORD.findall(lower)
+    stop_share = sum(map(stop.__contains__, tokens)) / (len(tokens) or 1)
     digits = (len(utf8) - len(utf8.translate(None, _DIGITS_BYTES))) / len(line)
     stop_bin = bisect_left(SHARE_BINS, stop_share)
     head = (0, 1 + _WORD_BIN[min(nw, len(_WORD_BIN) - 1)], _CHARS + _CHAR_BIN[min(len(line), len(_CHAR_BIN) - 1)],
