@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, repeat
-from operator import add, floordiv, ne, sub, truediv
+from operator import add, floordiv, itemgetter, ne, sub, truediv
 
 from . import _language, _phrases
 from ._model import Category
@@ -204,24 +204,27 @@ def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
     stop = _language.stoplist(language) if language else frozenset()
     distinct = list(dict.fromkeys(lines))
     own = _own_features(distinct, stop, language)
+    owns = list(map(own.__getitem__, lines))
+    positions = map(add, map(min, map(floordiv, range(0, n * POSITION_BINS, POSITION_BINS), repeat(n)),
+                             repeat(POSITION_BINS - 1)), repeat(_POS))  # _POS + min(9, i * 10 // n)
+    actives = [[*o[4], position, *o[5], *o[6]] for o, position in zip(owns, positions, strict=True)]
+    # The lines with repetition features: the first, the last, and those printed more than once.
     counts = Counter(lines)
-    out: list[LineInfo] = []
-    last = n - 1
-    for i, line in enumerate(lines):
-        words, weight, shape, phrase, head, middle, tail = own[line]
-        active = [*head, _POS + min(POSITION_BINS - 1, i * POSITION_BINS // n), *middle]
-        repeats = counts[line]
+    repeated = {line for line, times in counts.items() if times > 1}
+    for i in {0, n - 1, *(compress(range(n), map(repeated.__contains__, lines)) if repeated else ())}:
+        _, _, _, _, head, middle, tail = owns[i]
+        active = actives[i] = [*head, actives[i][len(head)], *middle]
+        repeats = counts[lines[i]]
         if repeats > 1:
             active.append(_REPEATED)
             if repeats > 2:
                 active.append(_REPEATED3)
         if i == 0:
             active.append(_FIRST)
-        if i == last:
+        if i == n - 1:
             active.append(_LAST)
         active += tail
-        out.append(LineInfo(words, weight, shape, phrase, active))
-    return out
+    return list(map(LineInfo, *(map(itemgetter(k), owns) for k in range(4)), actives))
 
 
 # What a line's own text gives (`_own_features`): words, weight, line-end shape, phrase, and its
