@@ -111,3 +111,19 @@ def test_context_sums_equal_the_sum_of_context_features(scores: list[float], dat
     weights = model().pass2_context
     expected = [sum(map(weights.__getitem__, ctx)) for ctx in F.context_features(scores, infos, core)]
     assert F.context_sums(scores, infos, core, weights) == expected
+
+
+LONG_LINES = [
+    "We use cookies to improve your experience on our site. By continuing to browse, you accept them. " * k
+    for k in (1, 2, 3, 4)
+] + ["Sign up for our newsletter " + "and more " * k + "in your inbox." for k in range(0, 45, 4)] + [
+    "Copyright 2024 Example Media. All rights reserved. " + "x" * k for k in (60, 120, 150, 170, 190, 250, 350)
+] + ["Follow us on Twitter " + "y" * k for k in (10, 50, 100, 139, 140, 141, 180, 199, 200, 201)]
+
+
+def test_phrase_rules_left_out_by_length_change_no_answer() -> None:
+    """`_phrases` leaves out the gated rules no line of a length step is short enough for."""
+    from test_first_char import _reference_match
+
+    for line in LONG_LINES:
+        assert _phrases.match(line) == _reference_match(line), line[:60]
