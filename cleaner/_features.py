@@ -108,8 +108,7 @@ _DIGITS_BYTES = b"0123456789"
 # Necessary for a URLISH match, and cheap to test on the lower-cased line: "://", "@",
 # "www." and a dot before a top-level domain's first letter.
 _URL_HINTS = ("://", "@", "www.", ".c", ".o", ".n", ".d", ".f", ".e", ".u")
-# Necessary for a SEPARATORS match; and the same in UTF-8.
-_SEPARATOR_CHARS = re.compile(r"[|•·»›/]")
+# Necessary for a SEPARATORS match (one of its middle characters), searched for in UTF-8.
 _SEPARATOR_CHARS_UTF8 = re.compile(b"|".join(re.escape(c.encode()) for c in "|•·»›/"))
 _NEWLINE = ord("\n")
 # ASCII white space (str.split's) -> " ", capitals -> "U", anything else (the bytes of other
