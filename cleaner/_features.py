@@ -14,6 +14,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import accumulate, compress, repeat
 from operator import add, floordiv, itemgetter, ne, sub, truediv
 
@@ -169,8 +170,13 @@ def _char_class(chars: list[str]) -> str:
 
 
 _PUNCTUATION_SET = frozenset(_PUNCTUATION)
-_BYTE_UNREADABLE = re.compile(
-    "[^\x00-\x7f" + _char_class([chr(c) for c in range(128, 0x10000) if _byte_readable(chr(c))]) + "]")
+
+
+@lru_cache(maxsize=1)
+def _byte_unreadable() -> re.Pattern[str]:
+    """Finds a character the byte maps read wrong (built on first use: it tests 65,000 characters)."""
+    readable = [chr(c) for c in range(128, 0x10000) if _byte_readable(chr(c))]
+    return re.compile("[^\\x00-\\x7f" + _char_class(readable) + "]")
 
 # The line-end feature of a line whose text before its closing quotes and brackets does not end a
 # sentence, by its last character.
@@ -240,9 +246,9 @@ def _own_features(distinct: list[str], stop: frozenset[str], language: str) -> d
     utf8 = doc.encode("utf-8", "surrogatepass")
     sizes = list(map(len, distinct))
     byte_lines = utf8.split(b"\n")
-    # Lines the byte maps below read wrong (see _BYTE_READABLE); each is read alone at the end.
+    # Lines the byte maps below read wrong (see _byte_readable); each is read alone at the end.
     non_ascii = list(compress(range(m), map(ne, sizes, map(len, byte_lines))))
-    unreadable = [k for k in non_ascii if _BYTE_UNREADABLE.search(distinct[k])]
+    unreadable = [k for k in non_ascii if _byte_unreadable().search(distinct[k])] if non_ascii else []
     # words and capitalised words counted on a byte map of the document
     marks = (b" " + utf8.replace(b"\n", b"\n ")).translate(_ASCII_SHAPE).split(b"\n")
     capitalised = list(map(bytes.count, marks, repeat(b" U")))
