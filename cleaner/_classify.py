@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import repeat
+from operator import add, attrgetter
 
-from ._features import CONTEXT_FEATURES, LOCAL_FEATURES, LineInfo, context_features, core_span, local_features
+from ._features import CONTEXT_FEATURES, LOCAL_FEATURES, LineInfo, context_sums, core_span, local_features
 
 MODEL_FILE = "data/line_model.json"
 
@@ -69,13 +71,16 @@ def score_lines(lines: Sequence[str], language: str, m: LineModel | None = None)
     """P(body) for each line, with the per-line facts the later stages reuse."""
     m = m or model()
     infos = local_features(lines, language)
-    w1 = m.pass1.__getitem__
-    first = [_sigmoid(sum(map(w1, info.active))) for info in infos]
-    core = core_span(first, [info.weight for info in infos], m.core_threshold)
-    contexts = context_features(first, infos, core)
-    wl, wc = m.pass2_local.__getitem__, m.pass2_context.__getitem__
-    second = [
-        _sigmoid(sum(map(wl, info.active)) + sum(map(wc, ctx)))
-        for info, ctx in zip(infos, contexts, strict=True)
-    ]
+    actives = list(map(attrgetter("active"), infos))
+    # each line's weights summed in the order of its features: sum(map(weights, active)), by map
+    first = _sigmoids(map(sum, map(map, repeat(m.pass1.__getitem__), actives)))
+    core = core_span(first, list(map(attrgetter("weight"), infos)), m.core_threshold)
+    contexts = context_sums(first, infos, core, m.pass2_context)  # = sum(map(pass2_context, context_features))
+    second = _sigmoids(map(add, map(sum, map(map, repeat(m.pass2_local.__getitem__), actives)), contexts))
     return Scored(second, infos)
+
+
+def _sigmoids(xs: Iterable[float]) -> list[float]:
+    """`_sigmoid` of each of `xs` (inline: a call a line costs more than the sum)."""
+    exp = math.exp
+    return [0.0 if x < -30 else 1.0 / (1.0 + exp(-x)) for x in xs]

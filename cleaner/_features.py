@@ -14,6 +14,9 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate, compress, repeat
+from operator import add, floordiv, itemgetter, ne, sub, truediv
 
 from . import _language, _phrases
 from ._model import Category
@@ -99,83 +102,124 @@ class LineInfo:
     active: list[int]
 
 
-# Bin of each small value, looked up instead of searched (the loops below run once a line).
+# Bin of each small value, looked up instead of searched.
 _WORD_BIN = [bisect_left(WORD_BINS, v) for v in range(WORD_BINS[-1] + 2)]
 _CHAR_BIN = [bisect_left(CHAR_BINS, v) for v in range(CHAR_BINS[-1] + 2)]
 _DIGITS_BYTES = b"0123456789"
 # Necessary for a URLISH match, and cheap to test on the lower-cased line: "://", "@",
 # "www." and a dot before a top-level domain's first letter.
 _URL_HINTS = ("://", "@", "www.", ".c", ".o", ".n", ".d", ".f", ".e", ".u")
-# Necessary for a SEPARATORS match.
-_SEPARATOR_CHARS = re.compile(r"[|•·»›/]")
-# ASCII white space (str.split's) -> " ", capitals -> "U", anything else -> "x": a word
-# starts at " U" or " x", or at the line's first byte.
-_ASCII_SHAPE = bytes(ord(" ") if chr(b).isspace() else ord("U") if chr(b).isupper() else ord("x") for b in range(256))
-# ASCII bytes that are not \w become spaces, so split() gives WORD's tokens of an ASCII line.
-_ASCII_WORDS = bytes(b if chr(b).isalnum() or b == ord("_") or b > 127 else ord(" ") for b in range(256))
+# Necessary for a SEPARATORS match (one of its middle characters), searched for in UTF-8.
+_SEPARATOR_CHARS_UTF8 = re.compile(b"|".join(re.escape(c.encode()) for c in "|•·»›/"))
+_NEWLINE = ord("\n")
+# ASCII white space (str.split's) -> " ", capitals -> "U", anything else (the bytes of other
+# characters too) -> "x", but a newline
+# stays one (it parts the lines of a document): a word starts at " U" or " x" once each line
+# is given a leading space.
+_ASCII_SHAPE = bytes(b if b == _NEWLINE else ord("x") if b > 127 else ord(" ") if chr(b).isspace()
+                     else ord("U") if chr(b).isupper() else ord("x") for b in range(256))
+# ASCII bytes that are not \w become spaces (a newline stays one), so split() gives WORD's tokens
+# of an ASCII line.
+_ASCII_WORDS = bytes(b if chr(b).isalnum() or b in (ord("_"), _NEWLINE) or b > 127 else ord(" ") for b in range(256))
+# Characters other than ASCII that the byte maps read right: neither capitals nor white space
+# (each byte of their UTF-8 form is an "x" of _ASCII_SHAPE), unchanged by lower() (bytes.lower()
+# leaves them), and word characters (kept whole by _ASCII_WORDS) or punctuation and symbols of
+# _PUNCTUATION_RANGES (turned into spaces first, as \\w+ ends at them). A line holding any other
+# is read alone. Up to U+FFFF: the rest are rare.
+_PUNCTUATION_RANGES = ((0xA1, 0xBF), (0xD7, 0xD7), (0xF7, 0xF7), (0x2010, 0x2027), (0x2030, 0x205E),
+                       (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2190, 0x27BF), (0x2900, 0x2BFF))
+
+
+def _is_punctuation(c: str) -> bool:
+    """Not a word character (\\w is isalnum() or "_"), a capital or white space, and unchanged by lower()."""
+    return not (c.isalnum() or c == "_" or c.isupper() or c.isspace()) and c.lower() == c
+
+
+_PUNCTUATION = [chr(c) for lo, hi in _PUNCTUATION_RANGES for c in range(lo, hi + 1) if _is_punctuation(chr(c))]
+
+
+def _utf8_any_of(chars: list[str]) -> re.Pattern[bytes]:
+    """A pattern finding the UTF-8 form of any of `chars` (grouped by all but the last byte, so
+    `re` skips ahead to the few lead bytes)."""
+    by_lead: dict[bytes, list[int]] = {}
+    for c in chars:
+        form = c.encode()
+        by_lead.setdefault(form[:-1], []).append(form[-1])
+    return re.compile(b"|".join(re.escape(lead) + b"[" + b"".join(re.escape(bytes([b])) for b in sorted(last)) + b"]"
+                                for lead, last in sorted(by_lead.items())))
+
+
+_PUNCTUATION_UTF8 = _utf8_any_of(_PUNCTUATION)
+
+
+def _byte_readable(c: str) -> bool:
+    return (not c.isupper() and not c.isspace() and c.lower() == c
+            and (c.isalnum() or c == "_" or c in _PUNCTUATION_SET))  # isalnum() or "_": what \\w matches
+
+
+def _char_class(chars: list[str]) -> str:
+    """A regular-expression set of `chars` (sorted), as ranges."""
+    out, k = [], 0
+    while k < len(chars):
+        j = k
+        while j + 1 < len(chars) and ord(chars[j + 1]) == ord(chars[j]) + 1:
+            j += 1
+        out.append(re.escape(chars[k]) + ("-" + re.escape(chars[j]) if j > k else ""))
+        k = j + 1
+    return "".join(out)
+
+
+_PUNCTUATION_SET = frozenset(_PUNCTUATION)
+
+
+@lru_cache(maxsize=1)
+def _byte_unreadable() -> re.Pattern[str]:
+    """Finds a character the byte maps read wrong (built on first use: it tests 65,000 characters)."""
+    readable = [chr(c) for c in range(128, 0x10000) if _byte_readable(chr(c))]
+    return re.compile("[^\\x00-\\x7f" + _char_class(readable) + "]")
+
+# The line-end feature of a line whose text before its closing quotes and brackets does not end a
+# sentence, by its last character.
+_END_BY_LAST = {":": "colon", ",": "comma", ";": "comma", **{c: "quote" for c in QUOTE_CHARS}}
+# The line-end shape the later stages see ("sentence", "plain", "other"), by line-end feature.
+_SHAPE = {"sentence": "sentence", "none": "plain", "colon": "other", "comma": "other", "quote": "other"}
+# The same by index of the line-end feature, and the feature index of a line's last character.
+_END_SHAPE = {_END[end]: shape for end, shape in _SHAPE.items()}
+_END_SENTENCE, _END_NONE = _END["sentence"], _END["none"]
+_END_INDEX_BY_LAST = {c: _END[end] for c, end in _END_BY_LAST.items()}
+# Feature index of a word count and of a character count (capped at the table's end).
+_WORD_FEATURE = [1 + b for b in _WORD_BIN]
+_CHAR_FEATURE = [_CHARS + b for b in _CHAR_BIN]
+# Any of _URL_HINTS, searched for in the lower-cased line.
+_URL_HINT = re.compile(rb"@|://|www\.|\.[confdeu]")
+if sorted(_URL_HINTS) != sorted(["@", "://", "www.", *(f".{c}" for c in "confdeu")]):
+    raise ValueError("_URL_HINT does not search for _URL_HINTS")
 
 
 def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
-    """One-hot local features of each line (indices into LOCAL_FEATURES)."""
-    stop = _language.stoplist(language) if language else frozenset()
-    stop_bytes = _language.stoplist_bytes(language) if language else frozenset()
-    counts = Counter(lines)
+    """One-hot local features of each line (indices into LOCAL_FEATURES).
+
+    The features of a line's own text are computed once per distinct line, a column at a
+    time over the whole document (one C call a line, or one for the document, instead of a
+    Python statement each); then each line adds its position and repetition.
+    """
     n = len(lines)
-    out: list[LineInfo] = []
-    top_word, top_char = len(_WORD_BIN) - 1, len(_CHAR_BIN) - 1
-    for i, line in enumerate(lines):
-        utf8 = line.encode("utf-8", "surrogatepass")
-        if len(utf8) == len(line):  # ASCII: words and capitalised words counted on a byte map
-            marks = utf8.translate(_ASCII_SHAPE)
-            capitalised, plain = marks.count(b" U"), marks.count(b" x")
-            opening = marks[:1]
-            nw = capitalised + plain + (opening == b"U" or opening == b"x")
-            caps = (capitalised + (opening == b"U")) / (nw or 1)
-        else:
-            words = line.split()
-            nw = len(words)
-            caps = sum([w[0].isupper() for w in words]) / (nw or 1)
-        lower = line.lower()
-        if lower.isascii():  # the same tokens as WORD's, without a regex
-            tokens_b = lower.encode("ascii").translate(_ASCII_WORDS).split()
-            nt = len(tokens_b) or 1
-            stop_share = sum(map(stop_bytes.__contains__, tokens_b)) / nt
-        else:
-            tokens = _language.WORD.findall(lower)
-            nt = len(tokens) or 1
-            stop_share = sum(map(stop.__contains__, tokens)) / nt
-        # ASCII digits counted in the UTF-8 form: no other character's UTF-8 form holds one
-        digits = (len(utf8) - len(utf8.translate(None, _DIGITS_BYTES))) / len(line)
-        stop_bin = bisect_left(SHARE_BINS, stop_share)
-        active = [0,
-                  1 + _WORD_BIN[min(nw, top_word)],
-                  _CHARS + _CHAR_BIN[min(len(line), top_char)],
-                  _STOP + stop_bin,
-                  _CAPS + bisect_left(SHARE_BINS, caps),
-                  _DIGITS + bisect_left(SHARE_BINS, digits),
-                  _POS + min(POSITION_BINS - 1, i * POSITION_BINS // n)]
-        if nw >= 8:
-            active.append(_STOP_LONG + stop_bin)
-        tail = line.rstrip(CLOSING_CHARS)
-        last = line[-1]
-        if tail and tail[-1] in SENTENCE_END_CHARS:
-            end = "sentence"
-        elif last == ":":
-            end = "colon"
-        elif last in ",;":
-            end = "comma"
-        elif last in QUOTE_CHARS:
-            end = "quote"
-        else:
-            end = "none"
-        active.append(_END[end])
-        if BULLET_START.match(line):
-            active.append(_BULLET)
-        if ("." in line or "@" in line) and any(map(lower.__contains__, _URL_HINTS)) and URLISH.search(line):
-            active.append(_URLISH)
-        if _SEPARATOR_CHARS.search(line) and SEPARATORS.search(line):
-            active.append(_SEPARATORS)
-        repeats = counts[line]
+    if not n:
+        return []
+    stop = _language.stoplist(language) if language else frozenset()
+    distinct = list(dict.fromkeys(lines))
+    own = _own_features(distinct, stop, language)
+    owns = list(map(own.__getitem__, lines))
+    positions = map(add, map(min, map(floordiv, range(0, n * POSITION_BINS, POSITION_BINS), repeat(n)),
+                             repeat(POSITION_BINS - 1)), repeat(_POS))  # _POS + min(9, i * 10 // n)
+    actives = [[*o[4], position, *o[5], *o[6]] for o, position in zip(owns, positions, strict=True)]
+    # The lines with repetition features: the first, the last, and those printed more than once.
+    counts = Counter(lines)
+    repeated = {line for line, times in counts.items() if times > 1}
+    for i in {0, n - 1, *(compress(range(n), map(repeated.__contains__, lines)) if repeated else ())}:
+        _, _, _, _, head, middle, tail = owns[i]
+        active = actives[i] = [*head, actives[i][len(head)], *middle]
+        repeats = counts[lines[i]]
         if repeats > 1:
             active.append(_REPEATED)
             if repeats > 2:
@@ -184,19 +228,124 @@ def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
             active.append(_FIRST)
         if i == n - 1:
             active.append(_LAST)
-        commas = line.count(",") + line.count("،") + line.count("、")
-        if commas:
-            active.append(_COMMAS1 if commas < 3 else _COMMAS3)
-        if "(" in line:
-            active.append(_PARENS)
-        if not stop:
-            active.append(_NO_STOPLANG)
-        phrase = _phrases.match(line)
+        active += tail
+    return list(map(LineInfo, *(map(itemgetter(k), owns) for k in range(4)), actives))
+
+
+# What a line's own text gives (`_own_features`): words, weight, line-end shape, phrase, and its
+# active features before the position one, between it and the repetition ones, and after those.
+_Own = tuple[int, int, str, tuple[Category, str] | None, tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+
+
+def _own_features(distinct: list[str], stop: frozenset[str], language: str) -> dict[str, _Own]:
+    """The features of each line's own text, for distinct lines: each a column over all of them."""
+    if any(map(str.__contains__, distinct, repeat("\n"))):  # the document could not be split back into them
+        return {line: _own_features_alone(line, stop) for line in distinct}
+    doc = "\n".join(distinct)
+    m = len(distinct)
+    utf8 = doc.encode("utf-8", "surrogatepass")
+    sizes = list(map(len, distinct))
+    byte_lines = utf8.split(b"\n")
+    # Lines the byte maps below read wrong (see _byte_readable); each is read alone at the end.
+    non_ascii = list(compress(range(m), map(ne, sizes, map(len, byte_lines))))
+    unreadable = [k for k in non_ascii if _byte_unreadable().search(distinct[k])] if non_ascii else []
+    # words and capitalised words counted on a byte map of the document
+    marks = (b" " + utf8.replace(b"\n", b"\n ")).translate(_ASCII_SHAPE).split(b"\n")
+    capitalised = list(map(bytes.count, marks, repeat(b" U")))
+    words = list(map(add, capitalised, map(bytes.count, marks, repeat(b" x"))))
+    caps = list(map(truediv, capitalised, map(max, words, repeat(1))))
+    # ASCII digits counted in the UTF-8 form: no other character's UTF-8 form holds one
+    digits = map(truediv, map(sub, map(len, byte_lines), map(len, map(bytes.translate, byte_lines, repeat(None),
+                                                                          repeat(_DIGITS_BYTES)))), sizes)
+    # bytes.lower() lowers ASCII letters only: the same as str.lower() on a readable line
+    lower_lines = utf8.lower().split(b"\n")
+    for k in non_ascii:  # punctuation is no word character: it parts words as a space does
+        lower_lines[k] = _PUNCTUATION_UTF8.sub(b" ", lower_lines[k])
+    tokens = map(bytes.split, map(bytes.translate, lower_lines, repeat(_ASCII_WORDS)))
+    stop_utf8 = _language.stoplist_utf8(language) if language else frozenset()
+    stop_shares = [sum(map(stop_utf8.__contains__, t)) / (len(t) or 1) for t in tokens]
+    urlish = set(compress(range(m), map(_URL_HINT.search, lower_lines)))
+    for k in unreadable:
+        line = distinct[k]
+        line_words = line.split()
+        words[k] = len(line_words)
+        caps[k] = sum([w[0].isupper() for w in line_words]) / (words[k] or 1)
+        line_lower = line.lower()
+        found = _language.WORD.findall(line_lower)
+        stop_shares[k] = sum(map(stop.__contains__, found)) / (len(found) or 1)
+        urlish.discard(k)
+        if any(map(line_lower.__contains__, _URL_HINTS)):
+            urlish.add(k)
+    stop_bins = list(map(bisect_left, repeat(SHARE_BINS), stop_shares))
+    heads = zip(repeat(0), map(_WORD_FEATURE.__getitem__, map(min, words, repeat(len(_WORD_FEATURE) - 1))),
+                map(_CHAR_FEATURE.__getitem__, map(min, sizes, repeat(len(_CHAR_FEATURE) - 1))),
+                map(add, stop_bins, repeat(_STOP)), map(add, map(bisect_left, repeat(SHARE_BINS), caps), repeat(_CAPS)),
+                map(add, map(bisect_left, repeat(SHARE_BINS), digits), repeat(_DIGITS)))
+    ends = [_END_SENTENCE if tail[-1:] in SENTENCE_END_CHARS else _END_INDEX_BY_LAST.get(line[-1], _END_NONE)
+            for line, tail in zip(distinct, map(str.rstrip, distinct, repeat(CLOSING_CHARS)), strict=True)]
+    bullets = list(map(BULLET_START.match, distinct))
+    separators = set(compress(range(m), map(_SEPARATOR_CHARS_UTF8.search, byte_lines)))
+    commas = map(add, map(add, map(str.count, distinct, repeat(",")), map(str.count, distinct, repeat("،"))),
+                 map(str.count, distinct, repeat("、")))
+    parens = map(str.__contains__, distinct, repeat("("))
+    phrases = list(map(_phrases.match, distinct))
+    weights = map(max, words, map(floordiv, sizes, repeat(CHARS_PER_WORD)), repeat(1))  # as line_weight
+    no_stoplang = (_NO_STOPLANG,) if not stop else ()
+    out: dict[str, _Own] = {}
+    for k, (line, head, nw, end, comma_count, paren, weight, phrase) in enumerate(
+            zip(distinct, heads, words, ends, commas, parens, weights, phrases, strict=True)):
+        middle = [_STOP_LONG + stop_bins[k], end] if nw >= 8 else [end]
+        if bullets[k]:
+            middle.append(_BULLET)
+        if k in urlish and ("." in line or "@" in line) and URLISH.search(line):
+            middle.append(_URLISH)
+        if k in separators and SEPARATORS.search(line):
+            middle.append(_SEPARATORS)
+        tail = [_COMMAS1 if comma_count < 3 else _COMMAS3] if comma_count else []
+        if paren:
+            tail.append(_PARENS)
+        tail += no_stoplang
         if phrase is not None:
-            active.append(_PHRASE[phrase[0]])
-        shape = "sentence" if end == "sentence" else "plain" if end == "none" else "other"
-        out.append(LineInfo(nw, line_weight(line, nw), shape, phrase, active))
+            tail.append(_PHRASE[phrase[0]])
+        out[line] = (nw, weight, _END_SHAPE[end], phrase, head, tuple(middle), tuple(tail))
     return out
+
+
+def _own_features_alone(line: str, stop: frozenset[str]) -> _Own:
+    """`_own_features` of one line on its own (the plain reading, for lines holding a newline)."""
+    utf8 = line.encode("utf-8", "surrogatepass")
+    lower = line.lower()
+    line_words = line.split()
+    nw = len(line_words)
+    caps = sum([w[0].isupper() for w in line_words]) / (nw or 1)
+    tokens = _language.WORD.findall(lower)
+    stop_share = sum(map(stop.__contains__, tokens)) / (len(tokens) or 1)
+    digits = (len(utf8) - len(utf8.translate(None, _DIGITS_BYTES))) / len(line)
+    stop_bin = bisect_left(SHARE_BINS, stop_share)
+    head = (0, 1 + _WORD_BIN[min(nw, len(_WORD_BIN) - 1)], _CHARS + _CHAR_BIN[min(len(line), len(_CHAR_BIN) - 1)],
+            _STOP + stop_bin, _CAPS + bisect_left(SHARE_BINS, caps), _DIGITS + bisect_left(SHARE_BINS, digits))
+    tail_text = line.rstrip(CLOSING_CHARS)
+    end = "sentence" if tail_text[-1:] in SENTENCE_END_CHARS else _END_BY_LAST.get(line[-1], "none")
+    middle = [_STOP_LONG + stop_bin] if nw >= 8 else []
+    middle.append(_END[end])
+    if BULLET_START.match(line):
+        middle.append(_BULLET)
+    if ("." in line or "@" in line) and URLISH.search(line):
+        middle.append(_URLISH)
+    if SEPARATORS.search(line):
+        middle.append(_SEPARATORS)
+    tail = []
+    commas = line.count(",") + line.count("،") + line.count("、")
+    if commas:
+        tail.append(_COMMAS1 if commas < 3 else _COMMAS3)
+    if "(" in line:
+        tail.append(_PARENS)
+    if not stop:
+        tail.append(_NO_STOPLANG)
+    phrase = _phrases.match(line)
+    if phrase is not None:
+        tail.append(_PHRASE[phrase[0]])
+    return nw, line_weight(line, nw), _SHAPE[end], phrase, head, tuple(middle), tuple(tail)
 
 
 def line_weight(line: str, words: int) -> int:
@@ -287,3 +436,63 @@ def context_features(scores: Sequence[float], infos: Sequence[LineInfo], core: t
         feats.append(_GAP + bisect_left(GAP_BINS, min(i - last_confident[i], next_confident[i] - i)))
         out.append(feats)
     return out
+
+
+def context_sums(scores: Sequence[float], infos: Sequence[LineInfo], core: tuple[int, int],
+                 weights: Sequence[float]) -> list[float]:
+    """For each line, `sum(weights[f] for f in its context_features)`, added in the same order (so
+    the very same float), computed a column at a time instead of a list of features a line.
+
+    A feature a line lacks adds 0.0, which leaves a sum as it is (up to the sign of a zero)."""
+    n = len(scores)
+    if not n:
+        return []
+    start, end = core
+    w = list(weights)
+
+    def table(first: int, size: int) -> list[float]:
+        return w[first:first + size]
+
+    bins = len(CONTEXT_BINS) + 1
+    prefix = list(accumulate(scores, initial=0.0))  # the same additions as context_features' prefix sums
+    # means of the previous 1 and 3 and the next 1 and 3 lines' scores (0 when there are none)
+    prev1 = [0.0, *map(sub, prefix[1:n], prefix[0:n - 1])]
+    prev3 = [0.0]
+    if n > 1:
+        prev3.append(prefix[1] - prefix[0])
+    if n > 2:
+        prev3.append((prefix[2] - prefix[0]) / 2)
+    prev3 += map(truediv, map(sub, prefix[3:n], prefix[0:n - 3]), repeat(3))
+    next1 = [*map(sub, prefix[2:n + 1], prefix[1:n]), 0.0]
+    next3 = [*map(truediv, map(sub, prefix[4:n + 1], prefix[1:n - 2]), repeat(3)),
+             *[(prefix[n] - prefix[i + 1]) / (n - i - 1) for i in range(max(0, n - 3), n - 1)], 0.0]
+    # 0 + the first weight, as sum() starts from 0
+    sums = list(map(add, repeat(0.0), map(table(_SELF, bins).__getitem__,
+                                          map(bisect_left, repeat(CONTEXT_BINS), scores))))
+    for first, means in ((_PREV1, prev1), (_PREV3, prev3), (_NEXT1, next1), (_NEXT3, next3)):
+        sums = list(map(add, sums, map(table(first, bins).__getitem__, map(bisect_left, repeat(CONTEXT_BINS), means))))
+    before, inside, after = start, end - start, n - end
+    sides = [*repeat(w[_BEFORE_CORE], before), *repeat(0.0, inside), *repeat(w[_AFTER_CORE], after)]
+    sums = list(map(add, sums, sides))
+    core_dist = table(_CORE_DIST, len(CORE_DISTANCE_BINS) + 1)
+    dist_bins = [*map(bisect_left, repeat(CORE_DISTANCE_BINS), range(start, 0, -1)), *repeat(0, inside),
+                 *map(bisect_left, repeat(CORE_DISTANCE_BINS), range(1, after + 1))]
+    sums = list(map(add, sums, map(core_dist.__getitem__, dist_bins)))
+    if end - start < 3:
+        sums = list(map(add, sums, repeat(w[_CORE_SHORT])))
+    top_word = len(_WORD_BIN) - 1
+    word_bins = list(map(_WORD_BIN.__getitem__, map(min, (info.words for info in infos), repeat(top_word))))
+    shapes = [info.end for info in infos]
+    for place, lo, hi in ((_BEFORE, 0, start), (_IN, start, end), (_AFTER, end, n)):
+        words_w = table(place[0], top_word + 1)
+        ends_w = {shape: w[i] for shape, i in place[1].items()}
+        sums[lo:hi] = map(add, map(add, sums[lo:hi], map(words_w.__getitem__, word_bins[lo:hi])),
+                          map(ends_w.__getitem__, shapes[lo:hi]))
+    levels = [_level(s) for s in scores]
+    pairs = [[w[i] for i in row] for row in _NEIGHBOUR_PAIRS]
+    sums = list(map(add, sums, map(list.__getitem__, map(pairs.__getitem__, [0, *levels[:n - 1]]),
+                                   [*levels[1:], 0])))
+    last_confident, next_confident = _confident_neighbours(scores)
+    gaps = map(min, map(sub, range(n), last_confident), map(sub, next_confident, range(n)))
+    return list(map(add, sums, map(table(_GAP, len(GAP_BINS) + 1).__getitem__,
+                                   map(bisect_left, repeat(GAP_BINS), gaps))))

@@ -10,6 +10,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from operator import mul
 
 import justext
 
@@ -65,20 +66,24 @@ def stoplist_bytes(language: str) -> frozenset[bytes]:
     return frozenset(w.encode("ascii") for w in stoplist(language) if w.isascii())
 
 
+@lru_cache(maxsize=64)
+def stoplist_utf8(language: str) -> frozenset[bytes]:
+    """`stoplist(language)` in UTF-8 (to count the stopwords of a line read as bytes)."""
+    return frozenset(w.encode("utf-8") for w in stoplist(language))
+
+
 def detect(lines: list[str]) -> str:
     """The jusText name of the language whose stopwords are most frequent, or ""."""
     names, where, weights = _index()
-    sample: Counter[str] = Counter()
-    seen = 0
+    sample: list[str] = []
     for line in sorted(lines, key=len, reverse=True):
-        tokens = WORD.findall(line.lower())
-        sample.update(tokens)
-        seen += len(tokens)
-        if seen >= LANGUAGE_SAMPLE_TOKENS:
+        sample += WORD.findall(line.lower())
+        if len(sample) >= LANGUAGE_SAMPLE_TOKENS:
             break
     counts = [0] * len(names)
-    for token, count in sample.items():
+    for token, count in Counter(sample).items():
         for i in where.get(token, ()):
             counts[i] += count
-    best = max(range(len(names)), key=lambda i: counts[i] * weights[i], default=-1)
+    scores = list(map(mul, counts, weights))
+    best = max(range(len(names)), key=scores.__getitem__, default=-1)
     return names[best] if best >= 0 and counts[best] > 0 else ""
