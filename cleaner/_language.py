@@ -61,12 +61,6 @@ def stoplist(language: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=64)
-def stoplist_bytes(language: str) -> frozenset[bytes]:
-    """The ASCII words of `stoplist(language)`, as bytes (to count the stopwords of an ASCII line)."""
-    return frozenset(w.encode("ascii") for w in stoplist(language) if w.isascii())
-
-
-@lru_cache(maxsize=64)
 def stoplist_utf8(language: str) -> frozenset[bytes]:
     """`stoplist(language)` in UTF-8 (to count the stopwords of a line read as bytes)."""
     return frozenset(w.encode("utf-8") for w in stoplist(language))
