@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from cleaner import Category
-from cleaner._phrases import match
+from cleaner._phrases import MAX_PHRASE_LINE_CHARS, match
 
 CAUGHT = [
     ("142 Antworten zu Würde des Lebens – ein Projekt", Category.COMMENTS, "comment-count-title"),
@@ -47,6 +47,12 @@ CAUGHT = [
     ("Pour lire la suite", Category.NAVIGATION, "nav-fr-de-shop"),
     ("Zum Shop", Category.NAVIGATION, "nav-fr-de-shop"),
     ("Diese Geschichte teilen", Category.SOCIAL, "share-story-de"),
+    ("Hinterlasse eine Antwort", Category.COMMENTS, "comment-form-de-2"),
+    ("Ihre Email-Adresse wird nicht veröffentlicht.", Category.COMMENTS, "comment-form-de-2"),
+    ("Mot de passe oublié ?", Category.PROMO, "login-form"),
+    ("Forgot your password?", Category.PROMO, "login-form"),
+    ("Ja, ich möchte kostenlos per E-Mail über Angebote informiert werden. Die Einwilligung kann jederzeit "
+     "widerrufen werden.", Category.NEWSLETTER, "newsletter-consent-de"),
     ("Rezept drucken Bei Pinterest speichern", Category.SOCIAL, "share-story-de"),
 ]
 
@@ -70,6 +76,8 @@ KEPT = [
     "Symbolbild: Ann Kiessling hat viele wichtige Entdeckungen gemacht, ©Example - stock.adobe.com",
     "He posted by the door at 9:30 every morning, waiting for the bus to arrive.",
     "Externer Inhalt wird von vielen Nutzern blockiert, wie eine Studie zeigt.",
+    "Ich möchte mich bei allen bedanken, die mir nach dem Unfall geschrieben haben.",
+    "The password manager stores every login in an encrypted vault.",
 ]
 
 
@@ -77,3 +85,26 @@ KEPT = [
 def test_new_leftover_rules_leave_sentences(line: str) -> None:
     found = match(line)
     assert found is None or found[1] not in {c[2] for c in CAUGHT}, (line, found)
+
+
+# An affiliate disclaimer often runs past 400 characters; rules are tried on lines up to 1000.
+LONG_DISCLAIMER = ("This site uses affiliate links. Given this, please assume that any links leading you to products "
+                   "or services are affiliate links that we will receive compensation for. " * 4)
+
+
+def test_a_long_affiliate_disclaimer_is_caught() -> None:
+    assert 400 < len(LONG_DISCLAIMER) <= MAX_PHRASE_LINE_CHARS
+    assert match(LONG_DISCLAIMER) == (Category.LEGAL, "disclosure")
+
+
+def test_a_long_disclaimer_paragraph_of_an_article_is_kept() -> None:
+    # only the "we/our/this site ... affiliate ... compensation" form reaches past 400 characters
+    line = "Disclaimer: the information provided herein does not constitute legal or tax advice. " * 6
+    assert len(line) > 400
+    assert match(line) is None
+
+
+def test_long_prose_meets_no_other_rule() -> None:
+    line = "Share this article with your friends and family, and follow us on Twitter for more news. " * 6
+    assert 400 < len(line) <= MAX_PHRASE_LINE_CHARS
+    assert match(line) is None
