@@ -29,9 +29,13 @@ EDGE_MIN_WORDS = 8
 # (a byline, a date) between them.
 EDGE_MAX_JUNK = 2
 # Growing upwards, known leftovers (a share bar, a dateline, "Advertisement") do not count against
-# that: the run steps over up to this many more of them to the standfirst above a byline and a
-# share bar. (Downwards they lead to author bios and newsletter blurbs after the share bar.)
+# that: the run steps over up to this many more of them, to the standfirst above a byline and a
+# share bar...
 EDGE_MAX_KNOWN = 12
+# ...with at most this many unknown short lines among them (more, and it is a headline and a menu
+# with a slogan above them). Downwards known leftovers lead to author bios and newsletter blurbs
+# after the share bar: there the plain budget holds.
+EDGE_MAX_JUNK_PAST_KNOWN = 1
 # A run ends at a label of these categories once this share of its prose is above it.
 RUN_END_CATEGORIES = frozenset({Category.RELATED, Category.COMMENTS})
 # The article ends at a label of these categories once this share of the main run's prose is above it.
@@ -87,7 +91,9 @@ def _grow(scored: Scored, probs: list[float], start: int, end: int, params: Body
                 junk += 1
             else:
                 known += 1
-            if junk > EDGE_MAX_JUNK or junk + known > EDGE_MAX_JUNK + (EDGE_MAX_KNOWN if direction < 0 else 0):
+            skipped = junk + known
+            if skipped > EDGE_MAX_JUNK and (direction > 0 or skipped > EDGE_MAX_JUNK + EDGE_MAX_KNOWN
+                                            or junk > EDGE_MAX_JUNK_PAST_KNOWN):
                 return None
             i += direction
         return None

@@ -34,6 +34,16 @@ def test_two_unknown_lines_still_stop_the_growth() -> None:
     assert _kept(rows) == ["prose"] * 6
 
 
+def test_past_known_leftovers_only_one_unknown_line_is_stepped_over() -> None:
+    slogan: Row = ("slogan", 0.6, 8, "sentence", None)
+    headline: Row = ("headline", 0.6, 4, "plain", None)
+    menu: Row = ("menu", 0.6, 4, "plain", None)
+    rows = [slogan, menu, headline, BYLINE] + [PROSE] * 6
+    assert _kept(rows) == ["prose"] * 6
+    rows = [slogan, headline, BYLINE, DATE] + [PROSE] * 6
+    assert _kept(rows) == ["slogan", "headline"] + ["prose"] * 6
+
+
 def test_the_run_does_not_grow_down_over_a_share_bar_to_a_bio() -> None:
     bio: Row = ("bio", 0.6, 30, "sentence", None)
     rows = [PROSE] * 6 + [SHARE] * 4 + [bio]
