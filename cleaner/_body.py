@@ -28,6 +28,14 @@ EDGE_MIN_WORDS = 8
 # ...stepping over at most this many known leftover lines or short lines
 # (a byline, a date) between them.
 EDGE_MAX_JUNK = 2
+# Growing upwards, known leftovers (a share bar, a dateline, "Advertisement") do not count against
+# that: the run steps over up to this many more of them, to the standfirst above a byline and a
+# share bar...
+EDGE_MAX_KNOWN = 12
+# ...with at most this many unknown short lines among them (more, and it is a headline and a menu
+# with a slogan above them). Downwards known leftovers lead to author bios and newsletter blurbs
+# after the share bar: there the plain budget holds.
+EDGE_MAX_JUNK_PAST_KNOWN = 1
 # A run ends at a label of these categories once this share of its prose is above it.
 RUN_END_CATEGORIES = frozenset({Category.RELATED, Category.COMMENTS})
 # The article ends at a label of these categories once this share of the main run's prose is above it.
@@ -72,13 +80,20 @@ def _grow(scored: Scored, probs: list[float], start: int, end: int, params: Body
 
     def step(i: int, direction: int) -> int | None:
         """The next prose line from i in `direction`, past leftovers; None when there is none."""
-        for _ in range(EDGE_MAX_JUNK + 1):
-            if not 0 <= i < len(probs):
-                return None
+        junk = known = 0
+        while 0 <= i < len(probs):
             if prose(i):
                 return i
             info = scored.infos[i]
-            if info.phrase is None and info.words > params.edge_skip_words:
+            if info.phrase is None:
+                if info.words > params.edge_skip_words:
+                    return None
+                junk += 1
+            else:
+                known += 1
+            skipped = junk + known
+            if skipped > EDGE_MAX_JUNK and (direction > 0 or skipped > EDGE_MAX_JUNK + EDGE_MAX_KNOWN
+                                            or junk > EDGE_MAX_JUNK_PAST_KNOWN):
                 return None
             i += direction
         return None

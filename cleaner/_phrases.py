@@ -23,7 +23,7 @@ from ._first_char import FirstCharPattern, first_of
 from ._model import Category
 
 # Line lengths at which the set of candidate rules changes; a line is rounded up to one.
-LENGTH_STEPS = (20, 40, 60, 80, 120, 160, 200, 260, 300, 400)
+LENGTH_STEPS = (20, 40, 60, 80, 120, 160, 200, 260, 300, 400, 1000)
 # Lines longer than this are prose, never a leftover: no rule is tried on them.
 MAX_PHRASE_LINE_CHARS = LENGTH_STEPS[-1]
 # Characters stripped from both ends before matching (bullets, separators).
