@@ -92,7 +92,9 @@ def _fitting(rules: _Rules, step: int, first: str) -> _Fitting:
         limit = LENGTH_STEPS[step]
         plain = [r for r in rules.plain if r.max_chars >= limit]
         pattern, kept = first_of([r.pattern for r in plain], first)
-        gated = ((i, g, g.pattern.for_first(first)) for i, g in enumerate(rules.gated))
+        # a line of this step is longer than the step below: a gated rule for shorter lines never fits
+        shortest = LENGTH_STEPS[step - 1] if step else 0
+        gated = ((i, g, g.pattern.for_first(first)) for i, g in enumerate(rules.gated) if g.max_chars > shortest)
         fit = tuple((i, g.max_chars, g.keywords, p) for i, g, p in gated if p is not None)
         keywords = _any_of({k for _, _, words, _ in fit for k in words}) if fit else None
         found = _Fitting(pattern, tuple(plain[i].rule for i in kept), fit, keywords)
