@@ -108,3 +108,11 @@ def test_long_prose_meets_no_other_rule() -> None:
     line = "Share this article with your friends and family, and follow us on Twitter for more news. " * 6
     assert 400 < len(line) <= MAX_PHRASE_LINE_CHARS
     assert match(line) is None
+
+
+def test_a_gated_rule_still_meets_lines_up_to_its_own_limit_inside_a_length_step() -> None:
+    # the tags rule (max 220) on a 210-character line: the line's length step runs to 260
+    line = "Tags: " + ", ".join(["politics"] * 20)
+    assert 200 < len(line) <= 210
+    assert match(line) == (Category.RELATED, "tags")
+    assert match(line + ", elections, europe") is None  # past 220
