@@ -128,7 +128,7 @@ def match(line: str) -> tuple[Category, str] | None:
     """The (category, rule) of a known leftover line, or None."""
     text = line.strip(TRIM)
     step = bisect_left(LENGTH_STEPS, len(text))
-    if step >= len(LENGTH_STEPS):
+    if not text or step >= len(LENGTH_STEPS):  # only marks ("|||", "* * *"), or too long
         return None
     rules = _rules()
     fitting = _fitting(rules, step, text[:1])
