@@ -25,7 +25,8 @@ import numpy as np
 
 from bench.data import Page, load_set
 from cleaner import _language
-from cleaner._features import CONTEXT_FEATURES, LOCAL_FEATURES, context_features, core_span, local_features
+from cleaner._context import CONTEXT_FEATURES, context_features, core_span
+from cleaner._features import LOCAL_FEATURES, local_features
 
 WS = re.compile(r"\s+")
 CORE_THRESHOLD = 0.5

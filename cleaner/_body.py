@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ._classify import Scored
-from ._features import dense_run
+from ._context import dense_run
 from ._model import Category
 
 # The run grows only over real sentences of at least this many words...

@@ -17,7 +17,8 @@ from importlib import resources
 from itertools import repeat
 from operator import add, attrgetter
 
-from ._features import CONTEXT_FEATURES, LOCAL_FEATURES, LineInfo, context_sums, core_span, local_features
+from ._context import CONTEXT_FEATURES, context_sums, core_span
+from ._features import LOCAL_FEATURES, LineInfo, local_features
 
 MODEL_FILE = "data/line_model.json"
 

@@ -9,6 +9,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cleaner import _context as C
 from cleaner import _features as F
 from cleaner import _language, _phrases
 from cleaner._classify import model
@@ -109,8 +110,8 @@ def test_context_sums_equal_the_sum_of_context_features(scores: list[float], dat
     start = data.draw(st.integers(0, n))
     core = (start, data.draw(st.integers(start, n)))
     weights = model().pass2_context
-    expected = [sum(map(weights.__getitem__, ctx)) for ctx in F.context_features(scores, infos, core)]
-    assert F.context_sums(scores, infos, core, weights) == expected
+    expected = [sum(map(weights.__getitem__, ctx)) for ctx in C.context_features(scores, infos, core)]
+    assert C.context_sums(scores, infos, core, weights) == expected
 
 
 LONG_LINES = [
