@@ -56,12 +56,6 @@ def model_from_dict(data: dict[str, object]) -> LineModel:
     )
 
 
-def _sigmoid(x: float) -> float:
-    if x < -30:
-        return 0.0
-    return 1.0 / (1.0 + math.exp(-x))
-
-
 @dataclass(frozen=True, slots=True)
 class Scored:
     probability: list[float]
@@ -82,6 +76,7 @@ def score_lines(lines: Sequence[str], language: str, m: LineModel | None = None)
 
 
 def _sigmoids(xs: Iterable[float]) -> list[float]:
-    """`_sigmoid` of each of `xs` (inline: a call a line costs more than the sum)."""
+    """The logistic function of each of `xs` (0 below -30, which also keeps exp from overflowing), in one
+    comprehension: a function call a line costs more than the sum."""
     exp = math.exp
     return [0.0 if x < -30 else 1.0 / (1.0 + exp(-x)) for x in xs]

@@ -164,10 +164,8 @@ _END_INDEX_BY_LAST = {c: _END[end] for c, end in _END_BY_LAST.items()}
 # Feature index of a word count and of a character count (capped at the table's end).
 _WORD_FEATURE = [1 + b for b in _WORD_BIN]
 _CHAR_FEATURE = [_CHARS + b for b in _CHAR_BIN]
-# Any of _URL_HINTS, searched for in the lower-cased line.
-_URL_HINT = re.compile(rb"@|://|www\.|\.[confdeu]")
-if sorted(_URL_HINTS) != sorted(["@", "://", "www.", *(f".{c}" for c in "confdeu")]):
-    raise ValueError("_URL_HINT does not search for _URL_HINTS")
+# Any of _URL_HINTS, searched for in the lower-cased line's UTF-8 form.
+_URL_HINT = re.compile(b"|".join(re.escape(hint.encode()) for hint in _URL_HINTS))
 
 
 def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
@@ -213,16 +211,19 @@ _Own = tuple[int, int, str, tuple[Category, str] | None, tuple[int, ...], tuple[
 
 def _own_features(distinct: list[str], stop: frozenset[str], language: str) -> dict[str, _Own]:
     """The features of each line's own text, for distinct lines: each a column over all of them."""
-    if any(map(str.__contains__, distinct, repeat("\n"))):  # the document could not be split back into them
-        return {line: _own_features_alone(line, stop) for line in distinct}
-    doc = "\n".join(distinct)
-    m = len(distinct)
+    # The columns are read off the lines joined by newlines, so a newline inside a line (from a
+    # caller that did not split on it) becomes a space there: no feature tells the two apart.
+    texts = distinct
+    if any(map(str.__contains__, distinct, repeat("\n"))):
+        texts = [line.replace("\n", " ") for line in distinct]
+    doc = "\n".join(texts)
+    m = len(texts)
     utf8 = doc.encode("utf-8", "surrogatepass")
-    sizes = list(map(len, distinct))
+    sizes = list(map(len, texts))
     byte_lines = utf8.split(b"\n")
     # Lines the byte maps below read wrong (see _byte_readable); each is read alone at the end.
     non_ascii = list(compress(range(m), map(ne, sizes, map(len, byte_lines))))
-    unreadable = [k for k in non_ascii if _byte_unreadable().search(distinct[k])] if non_ascii else []
+    unreadable = [k for k in non_ascii if _byte_unreadable().search(texts[k])] if non_ascii else []
     # words and capitalised words counted on a byte map of the document
     marks = (b" " + utf8.replace(b"\n", b"\n ")).translate(_ASCII_SHAPE).split(b"\n")
     capitalised = list(map(bytes.count, marks, repeat(b" U")))
@@ -240,7 +241,7 @@ def _own_features(distinct: list[str], stop: frozenset[str], language: str) -> d
     stop_shares = [sum(map(stop_utf8.__contains__, t)) / (len(t) or 1) for t in tokens]
     urlish = set(compress(range(m), map(_URL_HINT.search, lower_lines)))
     for k in unreadable:
-        line = distinct[k]
+        line = texts[k]
         line_words = line.split()
         words[k] = len(line_words)
         caps[k] = sum([w[0].isupper() for w in line_words]) / (words[k] or 1)
@@ -256,14 +257,14 @@ def _own_features(distinct: list[str], stop: frozenset[str], language: str) -> d
                 map(add, stop_bins, repeat(_STOP)), map(add, map(bisect_left, repeat(SHARE_BINS), caps), repeat(_CAPS)),
                 map(add, map(bisect_left, repeat(SHARE_BINS), digits), repeat(_DIGITS)))
     ends = [_END_SENTENCE if tail[-1:] in SENTENCE_END_CHARS else _END_INDEX_BY_LAST.get(line[-1], _END_NONE)
-            for line, tail in zip(distinct, map(str.rstrip, distinct, repeat(CLOSING_CHARS)), strict=True)]
-    bullets = list(map(BULLET_START.match, distinct))
+            for line, tail in zip(texts, map(str.rstrip, texts, repeat(CLOSING_CHARS)), strict=True)]
+    bullets = list(map(BULLET_START.match, texts))
     separators = set(compress(range(m), map(_SEPARATOR_CHARS_UTF8.search, byte_lines)))
-    commas = map(add, map(add, map(str.count, distinct, repeat(",")), map(str.count, distinct, repeat("،"))),
-                 map(str.count, distinct, repeat("、")))
-    parens = map(str.__contains__, distinct, repeat("("))
+    commas = map(add, map(add, map(str.count, texts, repeat(",")), map(str.count, texts, repeat("،"))),
+                 map(str.count, texts, repeat("、")))
+    parens = map(str.__contains__, texts, repeat("("))
     phrases = list(map(_phrases.match, distinct))
-    weights = map(max, words, map(floordiv, sizes, repeat(CHARS_PER_WORD)), repeat(1))  # as line_weight
+    weights = map(line_weight, texts, words)
     no_stoplang = (_NO_STOPLANG,) if not stop else ()
     out: dict[str, _Own] = {}
     for k, (line, head, nw, end, comma_count, paren, weight, phrase) in enumerate(
@@ -283,43 +284,6 @@ def _own_features(distinct: list[str], stop: frozenset[str], language: str) -> d
             tail.append(_PHRASE[phrase[0]])
         out[line] = (nw, weight, _END_SHAPE[end], phrase, head, tuple(middle), tuple(tail))
     return out
-
-
-def _own_features_alone(line: str, stop: frozenset[str]) -> _Own:
-    """`_own_features` of one line on its own (the plain reading, for lines holding a newline)."""
-    utf8 = line.encode("utf-8", "surrogatepass")
-    lower = line.lower()
-    line_words = line.split()
-    nw = len(line_words)
-    caps = sum([w[0].isupper() for w in line_words]) / (nw or 1)
-    tokens = _language.WORD.findall(lower)
-    stop_share = sum(map(stop.__contains__, tokens)) / (len(tokens) or 1)
-    digits = (len(utf8) - len(utf8.translate(None, _DIGITS_BYTES))) / len(line)
-    stop_bin = bisect_left(SHARE_BINS, stop_share)
-    head = (0, 1 + _WORD_BIN[min(nw, len(_WORD_BIN) - 1)], _CHARS + _CHAR_BIN[min(len(line), len(_CHAR_BIN) - 1)],
-            _STOP + stop_bin, _CAPS + bisect_left(SHARE_BINS, caps), _DIGITS + bisect_left(SHARE_BINS, digits))
-    tail_text = line.rstrip(CLOSING_CHARS)
-    end = "sentence" if tail_text[-1:] in SENTENCE_END_CHARS else _END_BY_LAST.get(line[-1], "none")
-    middle = [_STOP_LONG + stop_bin] if nw >= 8 else []
-    middle.append(_END[end])
-    if BULLET_START.match(line):
-        middle.append(_BULLET)
-    if ("." in line or "@" in line) and URLISH.search(line):
-        middle.append(_URLISH)
-    if SEPARATORS.search(line):
-        middle.append(_SEPARATORS)
-    tail = []
-    commas = line.count(",") + line.count("،") + line.count("、")
-    if commas:
-        tail.append(_COMMAS1 if commas < 3 else _COMMAS3)
-    if "(" in line:
-        tail.append(_PARENS)
-    if not stop:
-        tail.append(_NO_STOPLANG)
-    phrase = _phrases.match(line)
-    if phrase is not None:
-        tail.append(_PHRASE[phrase[0]])
-    return nw, line_weight(line, nw), _SHAPE[end], phrase, head, tuple(middle), tuple(tail)
 
 
 def line_weight(line: str, words: int) -> int:

@@ -114,23 +114,24 @@ def first_of(patterns: Sequence[FirstCharPattern], char: str) -> tuple[re.Patter
 
 
 def _combine(patterns: Sequence[FirstCharPattern], kept: list[tuple[int, Any]]) -> re.Pattern[str]:
-    found = tuple(i for i, _ in kept)
-    flags = patterns[kept[0][0]].pattern.flags
-    if any(tree is None for _, tree in kept):  # no parse trees: join the texts
-        return re.compile("|".join(f"({patterns[i].pattern.pattern})" for i in found), flags)
-    try:
-        state = _parser.State()
-        state.flags = patterns[kept[0][0]]._flags
-        branches = []
-        for _, tree in kept:
-            group = state.opengroup()
-            state.closegroup(group, tree)
-            branches.append(_parser.SubPattern(state, [(_sre.SUBPATTERN, (group, 0, 0, tree))]))
-        top = _parser.SubPattern(state, [(_sre.BRANCH, (None, branches))] if len(branches) > 1 else branches[0].data)
-        compiled: re.Pattern[str] = _compiler.compile(top, state.flags)
-        return compiled
-    except Exception:  # see the module docstring
-        return re.compile("|".join(f"({patterns[i].pattern.pattern})" for i in found), flags)
+    first = patterns[kept[0][0]]
+    if all(tree is not None for _, tree in kept):
+        try:
+            state = _parser.State()
+            state.flags = first._flags
+            branches = []
+            for _, tree in kept:
+                group = state.opengroup()
+                state.closegroup(group, tree)
+                branches.append(_parser.SubPattern(state, [(_sre.SUBPATTERN, (group, 0, 0, tree))]))
+            top = _parser.SubPattern(state, [(_sre.BRANCH, (None, branches))] if len(branches) > 1
+                                     else branches[0].data)
+            compiled: re.Pattern[str] = _compiler.compile(top, state.flags)
+            return compiled
+        except Exception:  # see the module docstring
+            pass
+    # no parse trees: the patterns' texts joined, each a group
+    return re.compile("|".join(f"({patterns[i].pattern.pattern})" for i, _ in kept), first.pattern.flags)
 
 
 def _can_start(items: list[tuple[Any, Any]] | None, char: str, flags: int) -> bool:

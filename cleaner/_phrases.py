@@ -85,7 +85,7 @@ def _rules() -> _Rules:
 
 
 def _fitting(rules: _Rules, step: int, first: str) -> _Fitting:
-    """The rules a line of length step `step` starting with `first` ("" when empty) may match."""
+    """The rules a line of length step `step` starting with `first` may match."""
     key = (step, first)
     found = rules.fitting.get(key)
     if found is None:
