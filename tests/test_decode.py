@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleaner import BinaryInputError, EmptyInputError, Format, InputTooLargeError, OptionsError
-from cleaner._decode import _JUNK_CHARS, _has_junk, decode, parse_format, sniff_format
+from cleaner import BinaryInputError, EmptyInputError, Format, InputTooLargeError, OptionsError, clean
+from cleaner._decode import _JUNK_CHARS, _has_junk, decode, parse_format, sniff_format, unix_newlines
 
 LIMIT = 1 << 20
 FRENCH = "Le comité a reporté la réunion à jeudi, a annoncé le ministère. « C'est regrettable », a-t-il dit.\n"
@@ -25,8 +25,13 @@ def test_str_is_returned_as_is() -> None:
     assert decode("Hello world.\nSecond line.", LIMIT) == "Hello world.\nSecond line."
 
 
-def test_line_ends_are_normalised() -> None:
-    assert decode("one\r\ntwo\rthree\n", LIMIT) == "one\ntwo\nthree\n"
+def test_line_ends_are_normalised_for_text_input() -> None:
+    assert unix_newlines(decode("one\r\ntwo\rthree\n", LIMIT)) == "one\ntwo\nthree\n"
+    paragraphs = [f"Paragraph {n} of the story, which runs long enough to read as prose." for n in range(4)]
+    text = "Old Mac line ends\r" + "\r".join(paragraphs)
+    article = clean(text, format="text")
+    assert not any("\r" in line for line in [article.title, *article.paragraphs])
+    assert len(article.paragraphs) >= 3
 
 
 def test_control_characters_and_nul_are_dropped() -> None:

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, Phase, assume, example, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Article, Category, CleanerError, Format, Options, clean
-from cleaner._decode import decode
+from cleaner._decode import decode, unix_newlines
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -130,7 +130,7 @@ def test_body_lines_come_from_the_input_in_order(raw: str, as_bytes: bool) -> No
     except CleanerError:
         return
     check_article(article, Format.TEXT)
-    lines = [ln.strip() for ln in decode(raw, 1 << 30).split("\n")]
+    lines = [ln.strip() for ln in unix_newlines(decode(raw, 1 << 30)).split("\n")]
     position = 0
     for i, kept in enumerate(kept_lines(article)):
         if i == (1 if article.subtitle else 0) and article.dateline is not None:
