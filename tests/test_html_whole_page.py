@@ -3,7 +3,11 @@ cleaned instead (visible_lines), so the article is not lost."""
 
 from __future__ import annotations
 
-from cleaner import clean
+import importlib.util
+
+import pytest
+
+from cleaner import Options, clean
 from cleaner._html_parse import parse
 from cleaner._render import visible_lines
 
@@ -27,10 +31,12 @@ def _page(container: str) -> str:
             f"<h1>Council approves budget</h1>{container.format(body)}<p>Copyright 2026 Town Times</p></body></html>")
 
 
-def test_article_in_an_element_the_extractor_skips_comes_out_whole() -> None:
-    # trafilatura drops <aside> and <footer>, and with them this whole article
+@pytest.mark.parametrize("engine", ["trafilatura", pytest.param("fast", marks=pytest.mark.skipif(
+    importlib.util.find_spec("resiliparse") is None, reason="resiliparse not installed"))])
+def test_article_in_an_element_the_extractor_skips_comes_out_whole(engine: str) -> None:
+    # the extractors drop <aside> and <footer>, and with them this whole article
     for container in ("<aside>{}</aside>", "<footer>{}</footer>"):
-        article = clean(_page(container), format="html")
+        article = clean(_page(container), format="html", options=Options(html_engine=engine))
         assert article.paragraphs == PARAGRAPHS, container
         assert article.title == "Council approves budget"
         assert not any(m in article.body.split("\n") for m in MENU)
