@@ -19,6 +19,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ._errors import InputError, OptionsError
+from ._html_parse import DEEP_SELECTOR, MAX_DEPTH, flatten, parse
+from ._render import visible_lines
 
 try:  # trafilatura's extraction cascade, an internal function: used only with the signature it was written for
     from trafilatura.core import trafilatura_sequence
@@ -27,9 +29,6 @@ try:  # trafilatura's extraction cascade, an internal function: used only with t
     _HAS_SEQUENCE = list(inspect.signature(trafilatura_sequence).parameters) == ["tree", "options", "url"]
 except ImportError:
     _HAS_SEQUENCE = False
-
-from ._html_parse import DEEP_SELECTOR, MAX_DEPTH, flatten, parse
-from ._render import visible_lines
 
 # Bounds on JSON-LD walking, so a hostile page cannot make it expensive.
 MAX_JSON_LD_SCRIPTS = 8

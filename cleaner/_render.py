@@ -1,9 +1,9 @@
 """The whole visible text of an HTML tree, a block a line, menus and footers and all.
 
 What a browser would show, roughly: a block element (paragraph, heading, list
-item, table cell, div) starts and ends a line, inline elements run on. The HTML
-pipeline falls back to it when the extractor finds no main content, so the
-page goes through the whole-page text cleaner instead of coming out empty.
+item, table cell, div) starts and ends a line, inline elements run on. When the
+extractor finds little main content, the HTML pipeline cleans this as whole-page
+text too, so an article the extractor missed is not lost.
 """
 
 from __future__ import annotations
