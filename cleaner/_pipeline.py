@@ -111,7 +111,7 @@ def _finds_more(page_lines: list[str], extracted: list[str]) -> bool:
     """Whether cleaning the whole page's text finds WHOLE_PAGE_GAIN times the words the extractor did."""
     enough = WHOLE_PAGE_GAIN * sum(len(line.split()) for line in extracted)
     counts = [len(line.split()) for line in page_lines]
-    if sum(counts) <= enough:  # the page is short, not the extraction
+    if sum(n for n in counts if n > NAVIGATION_MAX_WORDS) <= enough:  # menus alone make no article
         return False
     found = _body.select(score_lines(page_lines, _language.detect(page_lines)))
     return sum(n for n, kept in zip(counts, found, strict=True) if kept) > enough
