@@ -1,0 +1,40 @@
+"""The related-leader rule: "Also read: <headline>" lines that link to another story,
+set into an article or after it, in English, German, French, Spanish and Portuguese."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaner import Category
+from cleaner._phrases import match
+
+CAUGHT = [
+    "Also Read: 10 Ways Generative AI is Transforming the eCommerce Industry",
+    "READ MORE: Should you offer green cleaning services?",
+    "Read more: The ultimate guide to WordPress SEO »",
+    "See also: Film vs Digital Cameras for Landscape Photography",
+    "Related: Cybersecurity M&A Roundup: 40 Deals Announced in September 2025",
+    "Lesen Sie auch: Warum die Bahn im Winter so oft zu spät kommt",
+    "À lire aussi : Les prix de l'énergie reculent en novembre",
+    "LE PUEDE INTERESAR: La ficha de Juan Orlando Hernández en el MDC de Nueva York",
+    "MIRA: Madre se acerca a conocer los motivos de captura de su hijo y termina detenida",
+    "Leia também: Inflação desacelera pelo terceiro mês seguido",
+]
+KEPT = [
+    "Read more about the council's plans in the report it published on Tuesday.",
+    "Mira Sorvino said: \"I had no idea the film would be seen by so many people.\"",
+    "Lee: I think the vote was the right call, but it came too late.",
+    "Related costs rose by a third: fuel, insurance and repairs all went up.",
+    "See also the chart below: prices fell in every region but one.",
+    "Q: What does the new rule change for tenants?",
+]
+
+
+@pytest.mark.parametrize("line", CAUGHT)
+def test_a_link_to_another_story_is_related(line: str) -> None:
+    assert match(line) == (Category.RELATED, "related-leader")
+
+
+@pytest.mark.parametrize("line", KEPT)
+def test_article_sentences_are_not_caught(line: str) -> None:
+    assert match(line) is None
