@@ -1,5 +1,6 @@
-"""The related-leader rule: "Also read: <headline>" lines that link to another story,
-set into an article or after it, in English, German, French, Spanish and Portuguese."""
+"""Links and labels that lead to other stories: "Also read: <headline>" lines set into an
+article or after it, list labels ("Empfohlene Beiträge") and category lines, in English,
+German, French, Spanish and Portuguese."""
 
 from __future__ import annotations
 
@@ -20,6 +21,15 @@ CAUGHT = [
     "MIRA: Madre se acerca a conocer los motivos de captura de su hijo y termina detenida",
     "Leia também: Inflação desacelera pelo terceiro mês seguido",
 ]
+LABELS = [
+    ("Empfohlene Beiträge", "related-de-fr-es-pt"),
+    ("Kommentierte Artikel", "related-de-fr-es-pt"),
+    ("Contenido Relacionado", "related-de-fr-es-pt"),
+    ("Kategorie: Alle Blogposts, Artikel, Blog, Fair Fashion, Go Green", "tags"),
+    ("Kategorien: Grundrezept, Rezepte", "tags"),
+    ("Catégorie : Politique", "tags"),
+    ("Categoría: Nacionales", "tags"),
+]
 KEPT = [
     "Read more about the council's plans in the report it published on Tuesday.",
     "Mira Sorvino said: \"I had no idea the film would be seen by so many people.\"",
@@ -27,12 +37,19 @@ KEPT = [
     "Related costs rose by a third: fuel, insurance and repairs all went up.",
     "See also the chart below: prices fell in every region but one.",
     "Q: What does the new rule change for tenants?",
+    "Empfohlene Beiträge sind wichtig für die Leser, sagte sie.",
+    "Kategorie eins: Wer mehr als zehn Stunden arbeitet, bekommt einen Zuschlag.",
 ]
 
 
 @pytest.mark.parametrize("line", CAUGHT)
 def test_a_link_to_another_story_is_related(line: str) -> None:
     assert match(line) == (Category.RELATED, "related-leader")
+
+
+@pytest.mark.parametrize(("line", "rule"), LABELS)
+def test_a_list_label_or_category_line_is_related(line: str, rule: str) -> None:
+    assert match(line) == (Category.RELATED, rule)
 
 
 @pytest.mark.parametrize("line", KEPT)
