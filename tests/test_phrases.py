@@ -306,6 +306,8 @@ KNOWN_FALSE_POSITIVES = [
     ('This article was published by the health ministry on Monday, it said.', 'syndication'),
     ('Follow us on this journey, the captain told passengers.', 'follow'),
     ('Get the app, the minister urged citizens, to receive alerts about air quality.', 'download-app'),
+    # a product's spec line; a site's "Views: 1120 | Added by: Posh | Tags: ..." has as many "key:" parts
+    ('CPU: Intel Core Ultra 7 258V | RAM: 32GB LPDDR5x | Storage: 1TB PCIe 4.0 SSD | Screen: 14-inch', 'crumb-trail'),
 ]
 
 
