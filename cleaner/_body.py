@@ -6,7 +6,8 @@ so: take the run that maximises sum(weight * (p - SPAN_THRESHOLD)) with
 weight ~ length (long prose lines carry the article; short junk lines barely
 move the sum, so the run bridges ads and captions inside it), keep what is
 inside it unless it is clearly junk, and keep a line outside it only when the
-classifier is sure.
+classifier is sure. The run grows at its edges over further sentences, and
+reaches across a table or a list to the paragraph after it (`_bridge`).
 
 Two of Boilerpipe's "terminating blocks" bound the run: a related-articles or
 comments label ("Ähnliche Beiträge", "Leave a reply") once most of the run's
@@ -36,6 +37,11 @@ EDGE_MAX_KNOWN = 12
 # with a slogan above them). Downwards known leftovers lead to author bios and newsletter blurbs
 # after the share bar: there the plain budget holds.
 EDGE_MAX_JUNK_PAST_KNOWN = 1
+# Past its edge the run reaches the next paragraph (p above span_threshold) up to this many lines
+# away when no line between scores below BRIDGE_MIN_P: a table or a list inside the article
+# (a known leftover, scored 0, ends the reach).
+BRIDGE_MAX_LINES = 40
+BRIDGE_MIN_P = 0.2
 # A run ends at a label of these categories once this share of its prose is above it.
 RUN_END_CATEGORIES = frozenset({Category.RELATED, Category.COMMENTS})
 # The article ends at a label of these categories once this share of the main run's prose is above it.
@@ -105,6 +111,31 @@ def _grow(scored: Scored, probs: list[float], start: int, end: int, params: Body
     return start, end
 
 
+def _bridge(scored: Scored, probs: list[float], start: int, end: int, params: BodyParams) -> tuple[int, int]:
+    """Extend [start, end) to paragraphs past a table or a list at its edges (see BRIDGE_MAX_LINES),
+    growing again from each."""
+
+    def reach(i: int, direction: int) -> int | None:
+        """The next paragraph from i in `direction` within reach; None when there is none."""
+        for j in range(i, i + direction * (BRIDGE_MAX_LINES + 1), direction):
+            if not 0 <= j < len(probs) or probs[j] < BRIDGE_MIN_P:
+                return None
+            info = scored.infos[j]
+            if probs[j] >= params.span_threshold and info.end == "sentence" and info.words >= EDGE_MIN_WORDS:
+                return j
+        return None
+
+    while True:
+        down, up = reach(end, 1), reach(start - 1, -1)
+        if down is None and up is None:
+            return start, end
+        if down is not None:
+            end = down + 1
+        if up is not None:
+            start = up
+        start, end = _grow(scored, probs, start, end, params)
+
+
 def _end_label(scored: Scored, probs: list[float], run: tuple[int, int], search_end: int, threshold: float,
                categories: frozenset[Category], share: float, words: float = float("inf")) -> int | None:
     """The first label of `categories` in lines[run start:search_end] with at least `share` of the
@@ -138,7 +169,7 @@ def select(scored: Scored, params: BodyParams = DEFAULT_PARAMS) -> list[bool]:
             runs = [(s, min(e, cut)) for s, e in runs if s < cut]
     inside = [False] * n
     for run in runs:
-        start, end = _grow(scored, probs, *run, params)
+        start, end = _bridge(scored, probs, *_grow(scored, probs, *run, params), params)
         stop = _end_label(scored, probs, (start, end), end, params.span_threshold, RUN_END_CATEGORIES,
                           params.run_end_share)
         if stop is not None:

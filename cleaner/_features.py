@@ -30,6 +30,10 @@ CHARS_PER_WORD = 6
 SENTENCE_END_CHARS = frozenset(".!?…。！？")
 CLOSING_CHARS = "\"'”’»)]"
 QUOTE_CHARS = frozenset("\"”’'»")
+# A quotation opening a line: a pull quote, or a paragraph of reported speech.
+OPENING_QUOTES = frozenset("\"“„«'‘")
+# A teaser's cut-off excerpt ends so ("... and more…"); an article's sentence does not.
+ELLIPSES = ("...", "…")
 BULLET_START = re.compile(r"(?:[-–—*•·▪►✓✔➤]|\d{1,2}[.)]\s|[a-z][.)]\s)")
 URLISH = re.compile(r"https?://|www\.|@\w+\.\w|\.(?:com|org|net|de|fr|es|uk)\b", re.I)
 SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s\|\S|\S\|\s")
@@ -52,6 +56,11 @@ LOCAL_FEATURES = [
     "end:sentence", "end:colon", "end:comma", "end:none", "end:quote", "bullet", "urlish", "separators",
     "repeated", "repeated3", "first", "last", "commas1", "commas3", "parens", "no-stoplang",
     *(f"phrase:{c.value}" for c in Category),
+    # how a line starts, and whether it ends cut off
+    "lower-start", "digit-start", "quote-start", "ellipsis",
+    # a sentence running on over the line break (hard-wrapped text, a list continuing a sentence):
+    # the next line starts in lower case; this one does, after a line not ending a sentence
+    "next-lower", "continues",
 ]
 _IX = {n: i for i, n in enumerate(LOCAL_FEATURES)}
 # First index of each one-hot group, so the hot loops add a bin to a constant.
@@ -63,6 +72,8 @@ _BULLET, _URLISH, _SEPARATORS = _IX["bullet"], _IX["urlish"], _IX["separators"]
 _REPEATED, _REPEATED3, _FIRST, _LAST = _IX["repeated"], _IX["repeated3"], _IX["first"], _IX["last"]
 _COMMAS1, _COMMAS3, _PARENS, _NO_STOPLANG = _IX["commas1"], _IX["commas3"], _IX["parens"], _IX["no-stoplang"]
 _PHRASE = {c: _IX[f"phrase:{c.value}"] for c in Category}
+_LOWER_START, _DIGIT_START, _QUOTE_START = _IX["lower-start"], _IX["digit-start"], _IX["quote-start"]
+_ELLIPSIS, _NEXT_LOWER, _CONTINUES = _IX["ellipsis"], _IX["next-lower"], _IX["continues"]
 
 
 @dataclass(slots=True)
@@ -80,6 +91,7 @@ class LineInfo:
 _WORD_BIN = [bisect_left(WORD_BINS, v) for v in range(WORD_BINS[-1] + 2)]
 _CHAR_BIN = [bisect_left(CHAR_BINS, v) for v in range(CHAR_BINS[-1] + 2)]
 _DIGITS_BYTES = b"0123456789"
+_DIGIT_CHARS = frozenset("0123456789")
 # Necessary for a URLISH match, and cheap to test on the lower-cased line: "://", "@",
 # "www." and a dot before a top-level domain's first letter.
 _URL_HINTS = ("://", "@", "www.", ".c", ".o", ".n", ".d", ".f", ".e", ".u")
@@ -201,6 +213,14 @@ def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
         if i == n - 1:
             active.append(_LAST)
         active += tail
+    # A line starting in lower case: the line above runs on into it.
+    lower = [i for i in range(n) if lines[i][:1].islower()]
+    for i in lower:
+        if i > 0:
+            actives[i - 1].append(_NEXT_LOWER)
+    for i in lower:
+        if i > 0 and owns[i - 1][2] != "sentence":
+            actives[i].append(_CONTINUES)
     return list(map(LineInfo, *(map(itemgetter(k), owns) for k in range(4)), actives))
 
 
@@ -256,8 +276,10 @@ def _own_features(distinct: list[str], stop: frozenset[str], language: str) -> d
                 map(_CHAR_FEATURE.__getitem__, map(min, sizes, repeat(len(_CHAR_FEATURE) - 1))),
                 map(add, stop_bins, repeat(_STOP)), map(add, map(bisect_left, repeat(SHARE_BINS), caps), repeat(_CAPS)),
                 map(add, map(bisect_left, repeat(SHARE_BINS), digits), repeat(_DIGITS)))
+    tails = list(map(str.rstrip, texts, repeat(CLOSING_CHARS)))
     ends = [_END_SENTENCE if tail[-1:] in SENTENCE_END_CHARS else _END_INDEX_BY_LAST.get(line[-1], _END_NONE)
-            for line, tail in zip(texts, map(str.rstrip, texts, repeat(CLOSING_CHARS)), strict=True)]
+            for line, tail in zip(texts, tails, strict=True)]
+    ellipses = list(map(str.endswith, tails, repeat(ELLIPSES)))
     bullets = list(map(BULLET_START.match, texts))
     separators = set(compress(range(m), map(_SEPARATOR_CHARS_UTF8.search, byte_lines)))
     commas = map(add, map(add, map(str.count, texts, repeat(",")), map(str.count, texts, repeat("،"))),
@@ -280,6 +302,15 @@ def _own_features(distinct: list[str], stop: frozenset[str], language: str) -> d
         if paren:
             tail.append(_PARENS)
         tail += no_stoplang
+        first = line[0]
+        if first.islower():
+            tail.append(_LOWER_START)
+        elif first in _DIGIT_CHARS:
+            tail.append(_DIGIT_START)
+        elif first in OPENING_QUOTES:
+            tail.append(_QUOTE_START)
+        if ellipses[k]:
+            tail.append(_ELLIPSIS)
         if phrase is not None:
             tail.append(_PHRASE[phrase[0]])
         out[line] = (nw, weight, _END_SHAPE[end], phrase, head, tuple(middle), tuple(tail))

@@ -69,19 +69,38 @@ def _reference_local_features(lines: list[str], language: str) -> list[LineInfo]
             active.append(F._PARENS)
         if not stop:
             active.append(F._NO_STOPLANG)
+        if line[0].islower():
+            active.append(F._LOWER_START)
+        elif line[0] in "0123456789":
+            active.append(F._DIGIT_START)
+        elif line[0] in F.OPENING_QUOTES:
+            active.append(F._QUOTE_START)
+        if line.rstrip(F.CLOSING_CHARS).endswith(F.ELLIPSES):
+            active.append(F._ELLIPSIS)
         phrase = _phrases.match(line)
         if phrase is not None:
             active.append(F._PHRASE[phrase[0]])
         shape = "sentence" if end == "sentence" else "plain" if end == "none" else "other"
         out.append(LineInfo(nw, F.line_weight(line, nw), shape, phrase, active))
+    for i in range(n):
+        if i + 1 < n and lines[i + 1][0].islower():
+            out[i].active.append(F._NEXT_LOWER)
+        if i > 0 and line_starts_lower(lines[i]) and out[i - 1].end != "sentence":
+            out[i].active.append(F._CONTINUES)
     return out
+
+
+def line_starts_lower(line: str) -> bool:
+    return line[0].islower()
 
 
 LINES = [
     "The minister said on Tuesday that the talks would go on.", "Advertisement", "Share | Tweet | Email",
     "Home › News › World", "Visit www.example.com for more", "Contact: news@example.org", "1. First item",
     "• Bullet point", "Photo: AP", "“Quoted,” she said.", "Die Regierung hat am Dienstag beschlossen, dass …",
-    "ÉCONOMIE — Les marchés ont reculé", "ΟΔΟΣ ΣΑΣ", "İstanbul’da", "non\u00a0breaking\u2009spaces here",
+    "ÉCONOMIE — Les marchés ont reculé", "continued from above, in lower case", "“A pull quote” »",
+    "Read the full story here…", "More coming soon ...]", "2024 was a year", "ΟΔΟΣ ΣΑΣ", "İstanbul’da",
+    "non\u00a0breaking\u2009spaces here",
     "a | b", "x|y", "/ leading slash", "trailing pipe |", "Price: 1,234,567 (est.)", "http://localhost",
     "ＦＵＬＬ　ＷＩＤＴＨ", "ǅemal", "K\u212a kelvin", "Nov 27, 2024", "By Jane Doe",
 ]
