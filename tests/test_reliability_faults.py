@@ -236,6 +236,10 @@ def test_sigkill_a_worker_under_load(stand_in: None) -> None:
           f"helper: {helper_results['ok']} ok, {retries['retry']} retries; health: {Counter(answers)}")
 
 
+# How long a call may take from the client to the server's handler on a busy test machine.
+IN_TRANSIT_SECONDS = 0.25
+
+
 def test_sigterm_under_load_completes_accepted_calls(stand_in: None, tmp_path: Path) -> None:
     started_log = tmp_path / "started"
     env = {"RELIABILITY_STARTED": str(started_log)}
@@ -291,8 +295,9 @@ def test_sigterm_under_load_completes_accepted_calls(stand_in: None, tmp_path: P
     in_flight = [c for c in load.calls if c.started < signalled < c.ended and c.code == grpc.StatusCode.OK]
     assert len(in_flight) >= 8, "too few calls were in flight at the signal: the test proved little"
     # Every call sent before the signal completed, queued ones included: calls that grpc had received
-    # but not handed over reach the draining server before it stops.
-    before = [c for c in load.calls if c.started < signalled]
+    # but not handed over reach the draining server before it stops. (One sent in the last instant
+    # may reach the server after the drain began, and be refused: more so on a busy machine.)
+    before = [c for c in load.calls if c.started < signalled - IN_TRANSIT_SECONDS]
     assert all(c.code == grpc.StatusCode.OK for c in before), Counter(c.code.name for c in before)
     # Later calls were refused at once (never a hang until the deadline) with UNAVAILABLE, which
     # clients retry elsewhere; callers that hammer on get a few CANCELLED in the last instant, from
