@@ -111,19 +111,17 @@ def time_html(root: Path | None, rounds: int) -> None:
         for html in pages:
             trafilatura.extract(html, include_comments=False)
             clean(html, format="html")
-        peer = ours = 0.0
+        calls = {"ours": lambda html: clean(html, format="html"),
+                 "peer": lambda html: trafilatura.extract(html, include_comments=False)}
+        spent = dict.fromkeys(calls, 0.0)
         for _ in range(rounds):
             for i, html in enumerate(pages):
                 # each goes first on every other page: the second may find the page in the CPU's caches
-                for run_ours in ((False, True) if i % 2 else (True, False)):
+                for name in (("peer", "ours") if i % 2 else ("ours", "peer")):
                     t0 = time.process_time()
-                    if run_ours:
-                        clean(html, format="html")
-                    else:
-                        trafilatura.extract(html, include_comments=False)
-                    spent = time.process_time() - t0
-                    ours, peer = (ours + spent, peer) if run_ours else (ours, peer + spent)
-        ours, peer = (x / len(pages) / rounds * 1000 for x in (ours, peer))
+                    calls[name](html)
+                    spent[name] += time.process_time() - t0
+        ours, peer = (spent[name] / len(pages) / rounds * 1000 for name in ("ours", "peer"))
         print(f"{set_name} html: {len(pages)} pages, cleaner {ours:.1f} ms/page CPU, "
               f"trafilatura.extract {peer:.1f}, ratio {ours / peer:.3f}")
 

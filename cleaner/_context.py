@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from itertools import accumulate, repeat
 from operator import add, sub, truediv
 
-from ._features import _WORD_BIN, WORD_BINS, LineInfo, _binned
+from ._features import WORD_BIN, WORD_BINS, LineInfo, binned
 
 CONTEXT_BINS = (0.1, 0.25, 0.4, 0.5, 0.6, 0.75, 0.9)
 CORE_DISTANCE_BINS = (0, 1, 2, 4, 8, 16, 32)
@@ -20,15 +20,15 @@ CORE_DISTANCE_BINS = (0, 1, 2, 4, 8, 16, 32)
 GAP_BINS = (1, 2, 3, 5, 8, 13)
 CONFIDENT = 0.7
 CONTEXT_FEATURES = [
-    *(f for side in ("prev", "next") for k in (1, 3) for f in _binned(f"{side}{k}", CONTEXT_BINS)),
-    *_binned("self", CONTEXT_BINS),
-    *_binned("core-dist", CORE_DISTANCE_BINS),
+    *(f for side in ("prev", "next") for k in (1, 3) for f in binned(f"{side}{k}", CONTEXT_BINS)),
+    *binned("self", CONTEXT_BINS),
+    *binned("core-dist", CORE_DISTANCE_BINS),
     "before-core", "after-core", "core-short",
     # crosses, so the linear model can weigh a short line inside the run unlike one outside it
     *(f"{where}&words{w}" for where in ("in", "before", "after") for w in range(len(WORD_BINS) + 1)),
     *(f"{where}&{end}" for where in ("in", "before", "after") for end in ("sentence", "plain", "other")),
     *(f"prev1:{a}&next1:{b}" for a in ("low", "mid", "high") for b in ("low", "mid", "high")),
-    *_binned("gap", GAP_BINS),
+    *binned("gap", GAP_BINS),
 ]
 _CX = {n: i for i, n in enumerate(CONTEXT_FEATURES)}
 # First index of each one-hot group, so the loops add a bin to a constant.
@@ -95,7 +95,7 @@ def context_features(scores: Sequence[float], infos: Sequence[LineInfo], core: t
     last_confident, next_confident = _confident_neighbours(scores)
     short_core = end - start < 3
     levels = [_level(s) for s in scores]
-    top_word = len(_WORD_BIN) - 1
+    top_word = len(WORD_BIN) - 1
     out: list[list[int]] = []
     for i in range(n):
         # means of the previous 1 and 3 and the next 1 and 3 lines' scores (0 when there are none)
@@ -119,7 +119,7 @@ def context_features(scores: Sequence[float], infos: Sequence[LineInfo], core: t
         if short_core:
             feats.append(_CORE_SHORT)
         info = infos[i]
-        feats.append(where[0] + _WORD_BIN[min(info.words, top_word)])
+        feats.append(where[0] + WORD_BIN[min(info.words, top_word)])
         feats.append(where[1][info.end])
         feats.append(_NEIGHBOUR_PAIRS[levels[i - 1] if i > 0 else 0][levels[i + 1] if i + 1 < n else 0])
         feats.append(_GAP + bisect_left(GAP_BINS, min(i - last_confident[i], next_confident[i] - i)))
@@ -169,8 +169,8 @@ def context_sums(scores: Sequence[float], infos: Sequence[LineInfo], core: tuple
     sums = list(map(add, sums, map(core_dist.__getitem__, dist_bins)))
     if end - start < 3:
         sums = list(map(add, sums, repeat(w[_CORE_SHORT])))
-    top_word = len(_WORD_BIN) - 1
-    word_bins = list(map(_WORD_BIN.__getitem__, map(min, (info.words for info in infos), repeat(top_word))))
+    top_word = len(WORD_BIN) - 1
+    word_bins = list(map(WORD_BIN.__getitem__, map(min, (info.words for info in infos), repeat(top_word))))
     shapes = [info.end for info in infos]
     for place, lo, hi in ((_BEFORE, 0, start), (_IN, start, end), (_AFTER, end, n)):
         words_w = table(place[0], top_word + 1)

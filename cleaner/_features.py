@@ -39,19 +39,19 @@ URLISH = re.compile(r"https?://|www\.|@\w+\.\w|\.(?:com|org|net|de|fr|es|uk)\b",
 SEPARATORS = re.compile(r"\s[|•·»›/]\s|\s\|\S|\S\|\s")
 
 
-def _binned(name: str, edges: Sequence[float]) -> list[str]:
+def binned(name: str, edges: Sequence[float]) -> list[str]:
     """Names of a one-hot group: NAME<=edge for each edge, then NAME>last."""
     return [f"{name}<={e}" for e in edges] + [f"{name}>{edges[-1]}"]
 
 
 LOCAL_FEATURES = [
     "bias",
-    *_binned("words", WORD_BINS),
-    *_binned("chars", CHAR_BINS),
-    *_binned("stop", SHARE_BINS),
-    *(f"{n}&long" for n in _binned("stop", SHARE_BINS)),  # stopword share of lines of 8+ words
-    *_binned("caps", SHARE_BINS),
-    *_binned("digits", SHARE_BINS),
+    *binned("words", WORD_BINS),
+    *binned("chars", CHAR_BINS),
+    *binned("stop", SHARE_BINS),
+    *(f"{n}&long" for n in binned("stop", SHARE_BINS)),  # stopword share of lines of 8+ words
+    *binned("caps", SHARE_BINS),
+    *binned("digits", SHARE_BINS),
     *(f"pos={i}" for i in range(POSITION_BINS)),
     "end:sentence", "end:colon", "end:comma", "end:none", "end:quote", "bullet", "urlish", "separators",
     "repeated", "repeated3", "first", "last", "commas1", "commas3", "parens", "no-stoplang",
@@ -88,10 +88,10 @@ class LineInfo:
 
 
 # Bin of each small value, looked up instead of searched.
-_WORD_BIN = [bisect_left(WORD_BINS, v) for v in range(WORD_BINS[-1] + 2)]
+WORD_BIN = [bisect_left(WORD_BINS, v) for v in range(WORD_BINS[-1] + 2)]
 _CHAR_BIN = [bisect_left(CHAR_BINS, v) for v in range(CHAR_BINS[-1] + 2)]
 _DIGITS_BYTES = b"0123456789"
-_DIGIT_CHARS = frozenset("0123456789")
+_DIGIT_CHARS = frozenset(_DIGITS_BYTES.decode())
 # Necessary for a URLISH match, and cheap to test on the lower-cased line: "://", "@",
 # "www." and a dot before a top-level domain's first letter.
 _URL_HINTS = ("://", "@", "www.", ".c", ".o", ".n", ".d", ".f", ".e", ".u")
@@ -122,6 +122,7 @@ def _is_punctuation(c: str) -> bool:
 
 
 _PUNCTUATION = [chr(c) for lo, hi in _PUNCTUATION_RANGES for c in range(lo, hi + 1) if _is_punctuation(chr(c))]
+_PUNCTUATION_SET = frozenset(_PUNCTUATION)
 
 
 def _utf8_any_of(chars: list[str]) -> re.Pattern[bytes]:
@@ -155,8 +156,6 @@ def _char_class(chars: list[str]) -> str:
     return "".join(out)
 
 
-_PUNCTUATION_SET = frozenset(_PUNCTUATION)
-
 
 @lru_cache(maxsize=1)
 def _byte_unreadable() -> re.Pattern[str]:
@@ -174,7 +173,7 @@ _END_SHAPE = {_END[end]: shape for end, shape in _SHAPE.items()}
 _END_SENTENCE, _END_NONE = _END["sentence"], _END["none"]
 _END_INDEX_BY_LAST = {c: _END[end] for c, end in _END_BY_LAST.items()}
 # Feature index of a word count and of a character count (capped at the table's end).
-_WORD_FEATURE = [1 + b for b in _WORD_BIN]
+_WORD_FEATURE = [1 + b for b in WORD_BIN]
 _CHAR_FEATURE = [_CHARS + b for b in _CHAR_BIN]
 # Any of _URL_HINTS, searched for in the lower-cased line's UTF-8 form.
 _URL_HINT = re.compile(b"|".join(re.escape(hint.encode()) for hint in _URL_HINTS))
@@ -213,13 +212,13 @@ def local_features(lines: Sequence[str], language: str) -> list[LineInfo]:
         if i == n - 1:
             active.append(_LAST)
         active += tail
-    # A line starting in lower case: the line above runs on into it.
-    lower = [i for i in range(n) if lines[i][:1].islower()]
+    # A line starting in lower case: the line above runs on into it, and this one continues it when
+    # that line does not end a sentence. (Two loops: a line's features are summed in list order.)
+    lower = list(compress(range(1, n), map(str.islower, (line[:1] for line in lines[1:]))))
     for i in lower:
-        if i > 0:
-            actives[i - 1].append(_NEXT_LOWER)
+        actives[i - 1].append(_NEXT_LOWER)
     for i in lower:
-        if i > 0 and owns[i - 1][2] != "sentence":
+        if owns[i - 1][2] != "sentence":
             actives[i].append(_CONTINUES)
     return list(map(LineInfo, *(map(itemgetter(k), owns) for k in range(4)), actives))
 

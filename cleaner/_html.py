@@ -77,7 +77,7 @@ def extract(html: str, url: str | None, engine: str) -> HtmlPage:
     page = _meta_tags(tree, html)
     _drop_no_text(tree)
     text = main_text(tree, url)
-    page.lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    page.lines = _nonblank_lines(text)
     if _is_small(page.lines):
         page.page_lines = visible_lines(tree)  # less what the extractor pruned: comment sections
     return page
@@ -104,6 +104,10 @@ def main_text(tree: lxml_html.HtmlElement, url: str | None) -> str:
     if len(text) < options.min_output_size:
         return ""
     return str(xmltotxt(body, options.formatting))
+
+
+def _nonblank_lines(text: str) -> list[str]:
+    return [line for line in map(str.strip, text.split("\n")) if line]
 
 
 def _is_small(lines: list[str]) -> bool:
@@ -238,11 +242,11 @@ def _extract_fast(html: str) -> HtmlPage:
     if tree.document is not None and tree.document.query_selector(DEEP_SELECTOR) is not None:
         tree = HTMLTree.parse(flatten(html, MAX_DEPTH))  # its extractor is quadratic in depth
     text = extract_plain_text(tree, main_content=True, alt_texts=False, links=False, list_bullets=False)
-    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    lines = _nonblank_lines(text)
     page_lines = None
     if _is_small(lines):
         whole = extract_plain_text(tree, main_content=False, alt_texts=False, links=False, list_bullets=False)
-        page_lines = [ln.strip() for ln in whole.split("\n") if ln.strip()]
+        page_lines = _nonblank_lines(whole)
     headings = [_node_text(h) for h in tree.body.get_elements_by_tag_name("h1")] if tree.body else []
     og = tree.head.query_selector('meta[property="og:title"]') if tree.head else None
     title = (og.getattr("content") or "") if og is not None else (tree.title or "")
