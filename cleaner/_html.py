@@ -37,7 +37,7 @@ MAX_JSON_LD_ITEMS = 50
 # too, but only after copying and walking them in each of its passes (readability's
 # included). JSON scripts stay: trafilatura reads JSON-LD (articleBody, forum markup).
 # <noscript> stays: some pages put their article there. (The parser already drops comments.)
-_NO_TEXT_TAGS = ("script", "style", "svg", "iframe", "link")
+_NO_TEXT_TAGS = ("style", "svg", "iframe", "link")  # and <script>, but JSON
 # A table row as trafilatura writes it: "| cell | cell |".
 _TABLE_ROW = re.compile(r"\|.*\|")
 # In the extracted main text, a line longer than this is a paragraph, not a leftover
@@ -124,8 +124,10 @@ def may_be_leftover(line: str) -> bool:
 def _drop_no_text(tree: lxml_html.HtmlElement) -> None:
     """Remove what holds no visible text (scripts, styles, SVG, frames) and, once the meta tags
     are read, the head but its JSON-LD, keeping the text after each."""
+    # in C, the text after each kept in place (0.3 ms a page less than drop_tree one at a time)
+    etree.strip_elements(tree, *_NO_TEXT_TAGS, with_tail=False)
     # listed first: dropping while iterating would end the walk early
-    for element in list(tree.iter(*_NO_TEXT_TAGS)):
+    for element in list(tree.iter("script")):
         if element.getparent() is not None and not _is_json_script(element):
             element.drop_tree()
     # The head holds no body: trafilatura only copies and walks it (and on 2 of 1233 pages

@@ -6,6 +6,8 @@ import importlib.util
 import time
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaner import Options, clean
 from cleaner._html_parse import MAX_DEPTH, flatten, parse
@@ -102,3 +104,18 @@ def test_extraction_matches_lxml_html_own_classes() -> None:
     assert ours is not None
     assert type(own.find(".//input")) is not lxml_html.HtmlElement  # lxml.html's lookup: its InputElement
     assert main_text(ours, None) == main_text(own, None) != ""
+
+
+_PIECES = st.sampled_from(["<!DOCTYPE html>", "<!doctype html PUBLIC \"-//W3C//DTD XHTML 1.0//EN\" />", "\n", "\r\n",
+                           "<html lang=en/>", "<html>", "<p>text</p>", "\x0c", "\x00", "\ufffe", "é", " "])
+
+
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=20)), max_size=12).map("".join))
+def test_repair_is_trafilaturas(html: str) -> None:
+    # _repaired skips repair_faulty_html's character pass on pages that need none: the result must not differ
+    from trafilatura.utils import repair_faulty_html
+
+    from cleaner._html_parse import _repaired
+
+    beginning = html[:50].lower()
+    assert _repaired(html, beginning) == repair_faulty_html(html, beginning).encode("utf-8", "surrogatepass")
