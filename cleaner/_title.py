@@ -17,6 +17,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import pairwise
 
 from . import _phrases
@@ -234,11 +235,19 @@ def _article_start(lines: Sequence[str]) -> int:
     return next((a for a, b in pairwise(long) if b - a <= PARAGRAPH_GAP), len(lines) - 1)
 
 
+@lru_cache(maxsize=16)
+def _alnum(line: str) -> tuple[tuple[int, ...], str]:
+    """The positions of the line's letters and digits, and those lower-cased: `title_line` asks
+    about line 0 once per heading."""
+    positions = tuple(i for i, ch in enumerate(line) if ch.isalnum())
+    return positions, "".join(line[i].lower() for i in positions)
+
+
 def _label_around(line: str, heading: str) -> bool:
     """Whether `line` is `heading` plus a site name or label set off by punctuation:
     "Story | Site", "Story (Author)", "Blog: Story", "site.com Story" (not "Story: Subtitle")."""
-    positions = [i for i, ch in enumerate(line) if ch.isalnum()]
-    flat, own = "".join(line[i].lower() for i in positions), _squash(heading)
+    positions, flat = _alnum(line)
+    own = _squash(heading)
     if not own or len(own) >= len(flat):
         return False
     if flat.startswith(own):
