@@ -1,4 +1,5 @@
-"""Pages nested past the HTML parser's depth limit: all their text comes out, in bounded time."""
+"""Parsing HTML (cleaner/_html_parse.py): pages nested past the parser's depth limit lose no text, in
+bounded time; the tree and the repaired page are what trafilatura's own loading would give."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import time
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from lxml import html as lxml_html
+from trafilatura.utils import repair_faulty_html
 
 from cleaner import Options, clean
-from cleaner._html_parse import MAX_DEPTH, flatten, parse
+from cleaner._html import main_text
+from cleaner._html_parse import MAX_DEPTH, _repaired, flatten, parse
 
 NO_RESILIPARSE = pytest.mark.skipif(importlib.util.find_spec("resiliparse") is None, reason="resiliparse not installed")
 ENGINES = ["trafilatura", pytest.param("fast", marks=NO_RESILIPARSE)]
@@ -46,8 +50,6 @@ def test_flatten_takes_scripts_styles_and_comments_whole() -> None:
 def test_the_parser_limit_is_real() -> None:
     # Without the fallback libxml2 drops everything past depth 256, the rest of the page included:
     # this test fails if a future lxml lifts the limit (then the fallback can go).
-    from lxml import html as lxml_html
-
     page = "<html><body>" + "<div>" * 300 + "deep" + "</div>" * 300 + "<p>after</p></body></html>"
     assert "after" not in lxml_html.fromstring(page).text_content()
     tree = parse(page)
@@ -85,8 +87,6 @@ FORM_PAGE = ("<html><body><article><h1>Council approves budget</h1>"
 def test_elements_are_html_elements_made_in_c() -> None:
     # The parser's element class lookup is lxml's C one: every element, form fields included, is a
     # plain HtmlElement, with lxml.html's methods (drop_tree, text_content) that trafilatura uses.
-    from lxml import html as lxml_html
-
     tree = parse(FORM_PAGE)
     assert tree is not None
     assert {type(el) for el in tree.iter()} == {lxml_html.HtmlElement}
@@ -95,10 +95,6 @@ def test_elements_are_html_elements_made_in_c() -> None:
 
 def test_extraction_matches_lxml_html_own_classes() -> None:
     # What trafilatura extracts from our tree is what it extracts from lxml.html's own tree of the page.
-    from lxml import html as lxml_html
-
-    from cleaner._html import main_text
-
     own = lxml_html.fromstring(FORM_PAGE.encode(), parser=lxml_html.HTMLParser(encoding="utf-8"))
     ours = parse(FORM_PAGE)
     assert ours is not None
@@ -113,9 +109,5 @@ _PIECES = st.sampled_from(["<!DOCTYPE html>", "<!doctype html PUBLIC \"-//W3C//D
 @given(st.lists(st.one_of(_PIECES, st.text(max_size=20)), max_size=12).map("".join))
 def test_repair_is_trafilaturas(html: str) -> None:
     # _repaired skips repair_faulty_html's character pass on pages that need none: the result must not differ
-    from trafilatura.utils import repair_faulty_html
-
-    from cleaner._html_parse import _repaired
-
     beginning = html[:50].lower()
     assert _repaired(html, beginning) == repair_faulty_html(html, beginning).encode("utf-8", "surrogatepass")
