@@ -289,12 +289,12 @@ def title_line(lines: Sequence[str], body_start: int) -> int | None:
     start = max(body_start, _article_start(lines))
     # the site's name printed near the top is no heading ("Story | web.dev" ... "web.dev")
     kept = set(map(_squash, SITE_SEPARATOR.split(main)))
-    labels = [p for p in map(_squash, SITE_SEPARATOR.split(lines[0])) if p and p not in kept]
+    labels = tuple(p for p in map(_squash, SITE_SEPARATOR.split(lines[0])) if p and p not in kept)
     heads = [i for i in range(max(1, start - LOOKBACK_LINES), min(len(lines), start + LOOKAHEAD_LINES))
              if looks_like_title(lines[i]) and not lines[i].endswith(NOT_HEADING_ENDS)
-             and not (len(lines[i].split()) <= MAX_SITE_WORDS and any(_squash(lines[i]).startswith(label)
-                                                                    for label in labels))]
-    if any(_squash(lines[i]) == _squash(lines[0]) for i in heads):
+             and not (len(lines[i].split()) <= MAX_SITE_WORDS and _squash(lines[i]).startswith(labels))]
+    first = _squash(lines[0])
+    if any(_squash(lines[i]) == first for i in heads):
         return 0
     parts = [i for i in heads if _label_around(lines[0], lines[i])]
     if parts:
