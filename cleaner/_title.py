@@ -231,7 +231,7 @@ def _first_line_title(line: str) -> bool:
 def _article_start(lines: Sequence[str]) -> int:
     """The first of two paragraphs close together: where the article begins, whatever
     the line model kept before it (a cookie notice is one paragraph among buttons)."""
-    long = [i for i, ln in enumerate(lines) if i and len(ln.split()) >= PARAGRAPH_WORDS]
+    long = (i for i, ln in enumerate(lines) if i and len(ln.split()) >= PARAGRAPH_WORDS)  # read up to the pair
     return next((a for a, b in pairwise(long) if b - a <= PARAGRAPH_GAP), len(lines) - 1)
 
 
