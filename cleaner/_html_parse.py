@@ -84,10 +84,11 @@ def _repaired(html: str, beginning: str) -> bytes:
     """The page as trafilatura's repair_faulty_html leaves it, in UTF-8. Its first step, a regex
     pass over the whole page for the control characters libxml2 refuses, costs 1.2 ms on a
     180 KB page; most pages have none, as a scan of the bytes (which the parser needs anyway) tells."""
-    data = _utf8(html)
-    if _HAS_MARKUP_REPAIR and not _has_refused_chars(data):
-        markup = _repair_markup(html, beginning)
-        return data if markup is html else _utf8(markup)
+    if _HAS_MARKUP_REPAIR:
+        data = _utf8(html)
+        if not _has_refused_chars(data):
+            markup = _repair_markup(html, beginning)
+            return data if markup is html else _utf8(markup)
     return _utf8(repair_faulty_html(html, beginning))
 
 

@@ -85,13 +85,9 @@ def _reference_local_features(lines: list[str], language: str) -> list[LineInfo]
     for i in range(n):
         if i + 1 < n and lines[i + 1][0].islower():
             out[i].active.append(F._NEXT_LOWER)
-        if i > 0 and line_starts_lower(lines[i]) and out[i - 1].end != "sentence":
+        if i > 0 and lines[i][0].islower() and out[i - 1].end != "sentence":
             out[i].active.append(F._CONTINUES)
     return out
-
-
-def line_starts_lower(line: str) -> bool:
-    return line[0].islower()
 
 
 LINES = [
