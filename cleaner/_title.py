@@ -21,6 +21,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from . import _phrases
+from ._features import CLOSING_CHARS
 from ._model import Category
 
 WORD = re.compile(r"\w+")
@@ -60,7 +61,7 @@ OPENING_QUOTES = "\"'«»„“‚‘"
 MIN_HEADLINE_WORDS = 4
 # ...and at most this many.
 MAX_HEADLINE_WORDS = 20
-# A sentence or a teaser cut short is no heading.
+# A sentence or a teaser cut short is no heading (also when a closing quote or bracket follows).
 NOT_HEADING_ENDS = (".", "…", "...")
 
 # --- text input: where to look for the heading
@@ -291,7 +292,7 @@ def title_line(lines: Sequence[str], body_start: int) -> int | None:
     kept = set(map(_squash, SITE_SEPARATOR.split(main)))
     labels = tuple(p for p in map(_squash, SITE_SEPARATOR.split(lines[0])) if p and p not in kept)
     heads = [i for i in range(max(1, start - LOOKBACK_LINES), min(len(lines), start + LOOKAHEAD_LINES))
-             if looks_like_title(lines[i]) and not lines[i].endswith(NOT_HEADING_ENDS)
+             if looks_like_title(lines[i]) and not lines[i].rstrip(CLOSING_CHARS).endswith(NOT_HEADING_ENDS)
              and not (len(lines[i].split()) <= MAX_SITE_WORDS and _squash(lines[i]).startswith(labels))]
     first = _squash(lines[0])
     if any(_squash(lines[i]) == first for i in heads):

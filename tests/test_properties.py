@@ -185,6 +185,13 @@ def is_subsequence(part: list[str], whole: list[str]) -> bool:
 
 @SETTINGS
 @given(raw=document)
+# found by a fresh clone's run: a quoted sentence (ending '."') was taken as the heading once its dateline had gone
+@example(raw='B:FindingwoodthiswellpreservedwasasurprisesaiDdrLenaFischerwholedthestudyItmeanstheicecoveredthesetrees'
+             'quicklyandthenkeptthemsealedawayforthousandsofyears\n'
+             '"Every day without a proper ferry costs us bookings," said the owner of a guesthouse near the harbour.\n'
+             'PARIS — "Finding wood this well preserved was a '
+             'surprise," said Dr Lena Fischer, who led the study. "It means the ice covered these trees quickly and '
+             'then kept them sealed away for thousands of years."')
 def test_cleaning_clean_text_again_never_adds_or_moves_text(raw: str) -> None:
     """What holds today: the second pass keeps the title and keeps body text in its order."""
     try:

@@ -261,3 +261,11 @@ def test_looks_like_title() -> None:
     assert looks_like_title("Flussufer werden renaturiert")
     assert not looks_like_title("Share on Facebook")
     assert not looks_like_title(" ".join(["word"] * 41))
+
+
+def test_a_quoted_sentence_is_no_heading() -> None:
+    # a sentence ends at its period, also inside the closing quote: it is a paragraph, not the title
+    quote = '"Finding wood this well preserved was a surprise," said Dr Lena Fischer. "It was sealed away."'
+    assert pick(text(f"Science: {quote.replace(' ', '')}", quote, menu=MENU[:3])) != quote
+    heading = quote.rstrip('."')
+    assert pick(text(f"Science: {heading}", heading, menu=MENU[:3])) == heading
