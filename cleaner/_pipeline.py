@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from . import _body, _dateline, _html, _language, _phrases, _title
+from . import _body, _dateline, _html, _language, _phrases, _repeats, _title
 from ._classify import score_lines
 from ._decode import decode, parse_format, sniff_format, unix_newlines
 from ._model import Article, Category, Dateline, Format, Metadata, RemovedLine
@@ -81,6 +81,8 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
     # The title repeated at the top of the body (an <h1> inside the text) is not body.
     repeats = {i for i in kept[:3] if title and lines[i] == title}
     kept = [i for i in kept if i not in repeats]
+    copies = {kept[j] for j in _repeats.repeated_blocks([lines[i] for i in kept])}
+    kept = [i for i in kept if i not in copies]
 
     subtitle, dateline, paragraphs = _split_head([lines[i] for i in kept])
     if not meta.language and language:
@@ -97,6 +99,8 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
             phrase = phrases[i]
             if line == title:  # kept at the top, or dropped by the model: the same leftover
                 category, rule = Category.TEMPLATE, "title-repeat"
+            elif i in copies:
+                category, rule = Category.TEMPLATE, "repeated-block"
             elif phrase is not None:
                 category, rule = phrase[0], f"phrase:{phrase[1]}"
             else:
