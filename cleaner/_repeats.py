@@ -18,21 +18,28 @@ MAX_EARLIER_COPIES = 8
 def repeated_blocks(paragraphs: list[str]) -> set[int]:
     """Indices of the paragraphs that repeat, in the same order, an earlier block of
     MIN_REPEAT_WORDS words or more (the later copy; the earlier one stays)."""
-    seen: dict[str, list[int]] = {}
+    if len(set(paragraphs)) == len(paragraphs):  # no paragraph repeats (most texts): one pass in C
+        return set()
+    seen: dict[str, list[int]] = {}  # paragraph -> where it stood, kept or dropped
     drop: set[int] = set()
     i, n = 0, len(paragraphs)
     while i < n:
+        earlier = seen.get(paragraphs[i])
+        if earlier is None:  # most paragraphs are new
+            seen[paragraphs[i]] = [i]
+            i += 1
+            continue
         size = 0
-        for e in seen.get(paragraphs[i], [])[-MAX_EARLIER_COPIES:]:
-            k = 0  # the copy may not reach into itself: e + k < i
+        for e in earlier[-MAX_EARLIER_COPIES:]:
+            k = 1  # the copy may not reach into itself: e + k < i
             while i + k < n and e + k < i and paragraphs[e + k] == paragraphs[i + k]:
                 k += 1
             size = max(size, k)
         block = range(i, i + size)
-        if size and sum(len(paragraphs[j].split()) for j in block) >= MIN_REPEAT_WORDS:
-            drop.update(block)
-        else:
+        if sum(len(paragraphs[j].split()) for j in block) < MIN_REPEAT_WORDS:
             block = range(i, i + 1)
+        else:
+            drop.update(block)
         for j in block:
             seen.setdefault(paragraphs[j], []).append(j)
         i = block.stop
