@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from . import _phrases
-from ._features import CLOSING_CHARS
+from ._features import BULLET_START, CLOSING_CHARS
 from ._model import Category
 
 WORD = re.compile(r"\w+")
@@ -84,6 +84,8 @@ MIN_FAR_AGREEMENT = 1.0
 # What may end a title before its label ("Story? | Site"), and the marks that set a label off.
 TITLE_END = "?!.…\"'’”»)]"
 LABEL_MARKS = frozenset("|｜-–—:·•»«/~⋆*([{,@")
+# The marks that set a site's name off before the title ("Site - Story", "Site | Story").
+LEADING_LABEL_ENDS = frozenset("|｜-–—·•»/~")
 # A byline or date line (what follows a headline, within CREDIT_DISTANCE lines) has at
 # most this many words.
 MAX_CREDIT_WORDS = 12
@@ -256,7 +258,11 @@ def _label_around(line: str, heading: str) -> bool:
         return rest[:1] in LABEL_MARKS and not rest.startswith(":")
     if flat.endswith(own):  # a label before the title is a blog's or a site's name
         rest = line[:positions[len(flat) - len(own)]].rstrip(OPENING_QUOTES).rstrip()
-        return rest.endswith(":") or bool(DOMAIN.fullmatch(rest))
+        if rest.endswith(":") or DOMAIN.fullmatch(rest):
+            return True
+        # "Site - Story": either side may be the site's name; the label is the one that reads like one
+        return rest[-1:] in LEADING_LABEL_ENDS and _label_like(rest[:-1]) and not all(
+            map(_label_like, SITE_SEPARATOR.split(heading)))
     return False
 
 
@@ -293,6 +299,7 @@ def title_line(lines: Sequence[str], body_start: int) -> int | None:
     labels = tuple(p for p in map(_squash, SITE_SEPARATOR.split(lines[0])) if p and p not in kept)
     heads = [i for i in range(max(1, start - LOOKBACK_LINES), min(len(lines), start + LOOKAHEAD_LINES))
              if looks_like_title(lines[i]) and not lines[i].rstrip(CLOSING_CHARS).endswith(NOT_HEADING_ENDS)
+             and not BULLET_START.match(lines[i])  # "3. Step three": a list's item or section
              and not (len(lines[i].split()) <= MAX_SITE_WORDS and _squash(lines[i]).startswith(labels))]
     first = _squash(lines[0])
     if any(_squash(lines[i]) == first for i in heads):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaner._title import from_html, looks_like_title, strip_site_name, title_line
+from cleaner._title import _label_around, from_html, looks_like_title, strip_site_name, title_line
 
 # A page's menus, long enough that a heading below them stands "past the menus".
 MENU = ["Home", "News", "World", "Politics", "Business", "Sport", "Culture", "Travel", "Opinion", "Video",
@@ -195,9 +195,27 @@ def test_title_printed_again_is_line_0() -> None:
     ("davidbau.com Vibe Coding", "Vibe Coding"),
     ("Coffee - University of Wisconsin-Stevens Point", "Coffee"),
     ("Как восстановить берега рек — Новости", "Как восстановить берега рек"),
+    ("The Objective Dad - How I Built Robust Local DNS Services", "How I Built Robust Local DNS Services"),
+    ("Gregory Szorc's Digital Home | Mercurial's Journey to Python 3", "Mercurial's Journey to Python 3"),
 ])
 def test_heading_that_is_line_0_less_a_label_is_the_title(first: str, heading: str) -> None:
     assert pick(text(first, heading, menu=MENU[:3])) == heading
+
+
+@pytest.mark.parametrize(("first", "heading"), [
+    ("Exploring USB Commands – Gabriel Gonzalez – Cyber Security", "Gabriel Gonzalez – Cyber Security"),
+    ("Book Reviews – The Writing Center", "The Writing Center"),
+    ("Zeitphilosophie - Dr. Alexander Klier", "Dr. Alexander Klier"),
+])
+def test_a_site_name_after_the_title_is_no_title_less_a_label(first: str, heading: str) -> None:
+    # "Site - Story" and "Story - Site" look alike: the part that reads like a name is the label
+    assert not _label_around(first, heading)
+    assert _label_around(first, first.split(" – ")[0].split(" - ")[0])
+
+
+def test_a_numbered_section_is_no_title() -> None:
+    lines = text("Top 11 SEO Strategies for 2025 | LuccaAM", "11. Leverage AI for Smarter SEO")
+    assert pick(lines) != "11. Leverage AI for Smarter SEO"
 
 
 def test_subtitle_after_a_colon_is_no_label() -> None:
