@@ -24,7 +24,7 @@ NAVIGATION_MAX_WORDS = 4
 SUBTITLE_MIN_WORDS = 5
 # What stands before the name in a line the byline rule (data/boilerplate.tsv) removed.
 BYLINE_LEAD = re.compile(r"(?:(?:written|posted|words|reported|story)\s+)?(?:by|von|par|por|door|autor|auteur|author)\b"
-                         r"\s*:?\s*", re.IGNORECASE)
+                         r"\s*:?\s*(?:by\s+)?", re.IGNORECASE)  # "Written by by Jane": a link's text after the label
 
 
 def clean(raw: str | bytes, format: str | Format = "auto", url: str | None = None,

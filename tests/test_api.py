@@ -255,3 +255,11 @@ def test_model_types() -> None:
     art = Article(title="T", subtitle="", dateline=None, paragraphs=["a", "b"], removed=[], metadata=Metadata(),
                   format=Format.TEXT)
     assert art.body == "a\n\nb"
+
+
+def test_author_after_a_doubled_byline_label() -> None:
+    # "Written by" and a link reading "by Jane": the name only
+    story = (f"Paragraph {n} of the story says what happened in the town, who was there and what comes next."
+             for n in range(4))
+    text = "A headline for the day\nWritten by by Rebecca MacFarlane\n" + "\n".join(story)
+    assert clean(text, format="text").metadata.author == "Rebecca MacFarlane"

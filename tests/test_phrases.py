@@ -95,6 +95,8 @@ LEFTOVERS: dict[Category, list[str]] = {
     Category.BYLINE: [
         "By Sarah Lindqvist", "By Jane Doe, Reuters", "Written by Jane Doe and John Roe", "Von Jana Richter",
         "Par Marie Dupont", "Por Juan García", "5 min read", "Reading time: 4 minutes",
+        "Written by by Rebecca MacFarlane", "Medically reviewed by Jane Doe, MD", "Fact-checked by Paul Rankin",
+        "Edited by Marie White, CEPF®", "Reviewed by Kristina Katt, CPA, EA",
         "Published: 12 March 2024 09:30", "Updated: 12 March 2024 11:45", "March 12, 2024", "12.03.2024, 09:30 Uhr",
         "Publiziert: 03.04.2020, 12:35", "Veröffentlichung: 2. Februar 2022",
         "Dieser Eintrag wurde veröffentlicht in Allgemein von Jane Doe. Lesezeichen für den Permalink.",
@@ -250,6 +252,7 @@ SENTENCES = [
     "In other news, the council approved the budget.",
     "Up next for the team is a match against the league leaders.",
     "Photo by photo, the archive is being digitised by volunteers.",
+    "Reviewed by the committee, the plan was approved in March.", "Updated by hand, the list ran to 40 pages.",
     "Jobs growth slowed in October, the report showed.",
     "This story has been corrected to show the vote was 7-2.",
     "Weitere Informationen gab die Polizei nicht bekannt.",
