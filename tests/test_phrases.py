@@ -79,6 +79,7 @@ LEFTOVERS: dict[Category, list[str]] = {
     ],
     Category.RELATED: [
         "Related Articles", "Related Stories", "Related", "Further reading", "Read next", "In other news",
+        "Read This Next", "Keep Reading", "More Like This", "Recent Posts", "You might also be interested in",
         "Mehr zum Thema", "Articles liés", "Artículos relacionados", "Tags: Nigeria, museums, restitution",
         "Ähnliche Beiträge", "Weiterführende Links", "Mehr Nachrichten aus Dresden:", "Weitere Artikel zum Thema",
         "Das könnte Dich auch interessieren …", "Neueste Artikel", "Aktuelle News", "Veja também:", "Leia mais",
@@ -253,6 +254,7 @@ SENTENCES = [
     "Up next for the team is a match against the league leaders.",
     "Photo by photo, the archive is being digitised by volunteers.",
     "Reviewed by the committee, the plan was approved in March.", "Updated by hand, the list ran to 40 pages.",
+    "Keep reading the fine print before you sign.", "Explore more of the coast by bike than by car.",
     "Jobs growth slowed in October, the report showed.",
     "This story has been corrected to show the vote was 7-2.",
     "Weitere Informationen gab die Polizei nicht bekannt.",
