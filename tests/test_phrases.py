@@ -59,6 +59,7 @@ LEFTOVERS: dict[Category, list[str]] = {
     Category.NAVIGATION: [
         "Home", "Menu", "Search", "Back to top", "Skip to main content", "Next article", "Previous article",
         "Back to Blog", "Top of page", "Click here", "Read the full article", "Opens in a new window",
+        "Zum Seitenanfang", "Nach oben", "Mehr laden", "Retour en haut", "Fermer", "Volver arriba", "Cerrar",
         "Startseite", "Accueil", "Inicio", "Home › News › Science", "Home > World > Europe", "News | Sport | Weather",
         "Vorheriger Beitrag Ein anderer Titel", "Nächster Artikel", "Previous post: Another title",
         "Inhaltsverzeichnis", "Table of Contents", "zurück zur vorherigen Seite", "weiterlesen 5 Minuten",
@@ -66,6 +67,7 @@ LEFTOVERS: dict[Category, list[str]] = {
     Category.SOCIAL: [
         "Share", "Share this article", "Share on WhatsApp", "Facebook", "Twitter", "LinkedIn", "Copy link",
         "Print this page", "Email this article", "Partager l'article",
+        "Link kopieren", "Vorlesen", "Envoyer par e-mail",
         "Facebook Twitter LinkedIn Email", "Follow us on Twitter and Instagram for the latest updates",
         "Teilen", "Partager", "Compartir", "Folgen Sie uns auf Facebook", "Síguenos en Twitter", "Gift this article",
         "Teilen Sie dies mit:", "Gefällt mir:", "NEWS TEILEN:", "Gefällt mir Wird geladen …", "Diesen Artikel teilen:",
@@ -73,6 +75,7 @@ LEFTOVERS: dict[Category, list[str]] = {
     ],
     Category.NEWSLETTER: [
         "Newsletter", "Sign up", "Sign up for our newsletter", "Thanks for signing up!",
+        "Suscríbete a nuestro boletín", "Inscrivez-vous à notre newsletter",
         "Get our daily newsletter with the biggest stories of the day.",
         "Sign up for our morning briefing and get the top stories delivered to your inbox.",
         "By signing up, you agree to our Terms of Use and acknowledge our Privacy Policy.",
@@ -110,6 +113,7 @@ LEFTOVERS: dict[Category, list[str]] = {
     ],
     Category.LEGAL: [
         "Copyright 2024 The Daily Courier. All rights reserved.", "Privacy Policy", "Terms of Use", "Cookie Settings",
+        "Do Not Sell or Share My Personal Information", "Your Privacy Choices",
         "Contact Us", "Impressum",
         "Datenschutz", "Tous droits réservés", "(With inputs from agencies)", "With inputs from PTI",
         "(This story has not been edited by our staff and is auto-generated from a syndicated feed.)",
