@@ -47,6 +47,7 @@ LEFTOVERS: dict[Category, list[str]] = {
     Category.PROMO: [
         "Try Langotalk for Free!", "Request our free ebook", "Book a demo", "Start your free trial",
         "Save to my list", "Add to favorites",
+        "Get Started", "Get started for free",
         "Read our full Framework Laptop 13 review", "Read more news like this on Example.com", "Jetzt kostenlos testen",
         "Live TV", "Live Tv", "Trending Now", "Trending Photos", "Most Read", "Most Popular", "Don't Miss",
         "Top Stories", "Also Read", "Read More", "You may also like", "Download our app for breaking news alerts",
@@ -60,6 +61,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Home", "Menu", "Search", "Back to top", "Skip to main content", "Next article", "Previous article",
         "Back to Blog", "Top of page", "Click here", "Read the full article", "Opens in a new window",
         "Zum Seitenanfang", "Nach oben", "Mehr laden", "Retour en haut", "Fermer", "Volver arriba", "Cerrar",
+        "Quick Links", "Help Center", "Connect with us", "Get in touch",
         "Startseite", "Accueil", "Inicio", "Home › News › Science", "Home > World > Europe", "News | Sport | Weather",
         "Vorheriger Beitrag Ein anderer Titel", "Nächster Artikel", "Previous post: Another title",
         "Inhaltsverzeichnis", "Table of Contents", "zurück zur vorherigen Seite", "weiterlesen 5 Minuten",
@@ -105,6 +107,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Par Marie Dupont", "Por Juan García", "5 min read", "Reading time: 4 minutes",
         "Written by by Rebecca MacFarlane", "Medically reviewed by Jane Doe, MD", "Fact-checked by Paul Rankin",
         "About the Author", "More by this author", "View all posts by Jane Doe",
+        "Written by", "Author:",
         "Edited by Marie White, CEPF®", "Reviewed by Kristina Katt, CPA, EA",
         "Published: 12 March 2024 09:30", "Updated: 12 March 2024 11:45", "March 12, 2024", "12.03.2024, 09:30 Uhr",
         "Publiziert: 03.04.2020, 12:35", "Veröffentlichung: 2. Februar 2022",
@@ -126,6 +129,7 @@ LEFTOVERS: dict[Category, list[str]] = {
     Category.COMMENTS: [
         "Comments", "12 comments", "Leave a comment", "Leave a reply", "Reply", "Report abuse",
         "Load comments", "Voir les commentaires", "Ver comentarios",
+        "Leave a Reply Cancel reply", "Post Comment",
         "Your email address will not be published. Required fields are marked *", "Join the conversation",
         "Kommentare", "Commentaires", "Comentarios",
         "Kommentar verfassen Antwort abbrechen", "Antworten abbrechen",
@@ -141,6 +145,7 @@ LEFTOVERS: dict[Category, list[str]] = {
     Category.TEMPLATE: [
         "Loading...", "Please enable JavaScript to view this content.", "Your browser does not support the video tag.",
         "Thanks for your feedback!", "Rate this article", "Yes No",
+        "Submit", "Search for:",
         "JavaScript is disabled in your browser",
         "War der Artikel nützlich?", "Was this article helpful?", "Cet article vous a-t-il été utile ?",
     ],
@@ -267,6 +272,7 @@ SENTENCES = [
     "Reviewed by the committee, the plan was approved in March.", "Updated by hand, the list ran to 40 pages.",
     "Keep reading the fine print before you sign.", "Explore more of the coast by bike than by car.",
     "Click here, the instructions said, and the form would open.", "Sponsored by the state, the program grew.",
+    "Get started on the paperwork early, officials advised.", "Author of three novels, she now teaches.",
     "Jobs growth slowed in October, the report showed.",
     "This story has been corrected to show the vote was 7-2.",
     "Weitere Informationen gab die Polizei nicht bekannt.",
