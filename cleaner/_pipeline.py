@@ -82,7 +82,10 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
     repeats = {i for i in kept[:3] if title and lines[i] == title}
     kept = [i for i in kept if i not in repeats]
     copies = {kept[j] for j in _repeats.repeated_blocks([lines[i] for i in kept])}
-    kept = [i for i in kept if i not in copies]
+    # A line of zero-width characters only (a page builder's spacer) is no paragraph; it stays
+    # out of the line model's leftovers, as such lines stand between an article's paragraphs.
+    blank = {i for i in kept if not lines[i].translate(_title.INVISIBLE).strip()}
+    kept = [i for i in kept if i not in copies and i not in blank]
 
     subtitle, dateline, paragraphs = _split_head([lines[i] for i in kept])
     if not meta.language and language:
@@ -101,6 +104,8 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
                 category, rule = Category.TEMPLATE, "title-repeat"
             elif i in copies:
                 category, rule = Category.TEMPLATE, "repeated-block"
+            elif i in blank:
+                category, rule = Category.TEMPLATE, "blank"
             elif phrase is not None:
                 category, rule = phrase[0], f"phrase:{phrase[1]}"
             else:

@@ -263,3 +263,12 @@ def test_author_after_a_doubled_byline_label() -> None:
              for n in range(4))
     text = "A headline for the day\nWritten by by Rebecca MacFarlane\n" + "\n".join(story)
     assert clean(text, format="text").metadata.author == "Rebecca MacFarlane"
+
+
+def test_a_line_of_zero_width_characters_is_no_paragraph() -> None:
+    story = [f"Paragraph {n} of the story says what happened in the town, who was there and what comes next."
+             for n in range(4)]
+    text = "A headline for the day\n" + "\n\u200d\n".join(story)
+    article = clean(text, format="text")
+    assert article.paragraphs == story
+    assert {(r.text, r.category, r.rule) for r in article.removed} == {("\u200d", Category.TEMPLATE, "blank")}
