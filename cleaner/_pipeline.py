@@ -20,6 +20,9 @@ from ._options import Options
 WHOLE_PAGE_GAIN = 5
 # Lines of this many words or fewer, dropped by the model, are menu entries.
 NAVIGATION_MAX_WORDS = 4
+# What a line holding no visible character holds: zero-width marks and white space (all that
+# str.isspace() calls so, up to U+3000; str.strip reads them in C).
+BLANK_CHARS = _title.INVISIBLE_CHARS + "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 # A standfirst is a real sentence, not a label.
 SUBTITLE_MIN_WORDS = 5
 # What stands before the name in a line the byline rule (data/boilerplate.tsv) removed.
@@ -84,7 +87,7 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
     copies = {kept[j] for j in _repeats.repeated_blocks([lines[i] for i in kept])}
     # A line of zero-width characters only (a page builder's spacer) is no paragraph; it stays
     # out of the line model's leftovers, as such lines stand between an article's paragraphs.
-    blank = {i for i in kept if not lines[i].translate(_title.INVISIBLE).strip()}
+    blank = {i for i in kept if not lines[i].strip(BLANK_CHARS)}
     kept = [i for i in kept if i not in copies and i not in blank]
 
     subtitle, dateline, paragraphs = _split_head([lines[i] for i in kept])

@@ -47,7 +47,8 @@ BYLINE = re.compile(r"(?:by|von|par|por|door|di)\s", re.IGNORECASE)
 # Left at either end of a title by a breadcrumb or a site name: "/ Story", "Story ⋆".
 EDGE_MARKS = " |｜/>·•⋆~"
 # Soft hyphen, zero-width space/joiners, word joiner, BOM: invisible, but they split words.
-INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+INVISIBLE_CHARS = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
 
 # --- headings
 # A kicker or date glued before the title in a heading ("Politics | Story", "Dec 18 2025
