@@ -156,7 +156,6 @@ def _char_class(chars: list[str]) -> str:
     return "".join(out)
 
 
-
 @lru_cache(maxsize=1)
 def _byte_unreadable() -> re.Pattern[str]:
     """Finds a character the byte maps read wrong (built on first use: it tests 65,000 characters)."""

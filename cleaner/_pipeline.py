@@ -82,8 +82,8 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
             keep[title_index] = False
     kept = [i for i, k in enumerate(keep) if k]
     # The title repeated at the top of the body (an <h1> inside the text) is not body.
-    repeats = {i for i in kept[:3] if title and lines[i] == title}
-    kept = [i for i in kept if i not in repeats]
+    title_repeats = {i for i in kept[:3] if title and lines[i] == title}
+    kept = [i for i in kept if i not in title_repeats]
     copies = {kept[j] for j in _repeats.repeated_blocks([lines[i] for i in kept])}
     # A line of zero-width characters only (a page builder's spacer) is no paragraph; it stays
     # out of the line model's leftovers, as such lines stand between an article's paragraphs.
