@@ -38,8 +38,6 @@ MAX_JSON_LD_ITEMS = 50
 # included). JSON scripts stay: trafilatura reads JSON-LD (articleBody, forum markup).
 # <noscript> stays: some pages put their article there. (The parser already drops comments.)
 _NO_TEXT_TAGS = ("style", "svg", "iframe", "link")  # and <script>, but JSON
-# A table row as trafilatura writes it: "| cell | cell |".
-_TABLE_ROW = re.compile(r"\|.*\|")
 # In the extracted main text, a line longer than this is a paragraph, not a leftover
 # (rules for longer lines exist for scraped text; on extracted main text they change nothing measured).
 LEFTOVER_MAX_CHARS = 300
@@ -118,7 +116,13 @@ def may_be_leftover(line: str) -> bool:
     """Whether a line of the extracted main text is worth testing against the leftover
     rules: not a paragraph-length line, not a row of a table in the page (rows are
     content, figures, schedules, rankings, not the separated links they look like)."""
-    return len(line) <= LEFTOVER_MAX_CHARS and _TABLE_ROW.fullmatch(line) is None
+    return len(line) <= LEFTOVER_MAX_CHARS and not _is_data_row(line)
+
+
+def _is_data_row(line: str) -> bool:
+    """A table row as trafilatura writes it, "| cell | cell |"; a row of one cell ("| Related articles |")
+    is a layout table's, a line like any other."""
+    return len(line) > 1 and line[0] == "|" == line[-1] and "|" in line[1:-1]
 
 
 def _drop_no_text(tree: lxml_html.HtmlElement) -> None:

@@ -127,6 +127,8 @@ def _any_of(words: set[str]) -> re.Pattern[str]:
 def match(line: str) -> tuple[Category, str] | None:
     """The (category, rule) of a known leftover line, or None."""
     text = line.strip(TRIM)
+    if not text.isascii() or "  " in text:  # rules spell a space " ": no-break and runs of spaces become one
+        text = " ".join(text.split()).strip(TRIM)
     step = bisect_left(LENGTH_STEPS, len(text))
     if not text or step >= len(LENGTH_STEPS):  # only marks ("|||", "* * *"), or too long
         return None

@@ -150,6 +150,14 @@ def test_leftovers_inside_the_article_are_removed(engine: str) -> None:
             ("Sign up for our newsletter", Category.NEWSLETTER)} <= got
 
 
+def test_a_layout_tables_label_is_a_leftover_but_a_data_tables_row_is_content() -> None:
+    layout = '<table><tr><td>&nbsp;&nbsp;Related&nbsp;Articles</td></tr></table>'
+    data = "<table><tr><th>Share</th><th>Tweet</th></tr><tr><td>12%</td><td>30%</td></tr></table>"
+    art = clean(page(title_tag=TITLE, h1=TITLE, inside=layout + data))
+    assert [r.category for r in art.removed if "Related" in r.text] == [Category.RELATED]
+    assert "Share" in art.body and "Tweet" in art.body
+
+
 def test_dateline_in_html() -> None:
     paras = ["LONDON, Nov 27 (Reuters) - " + PARAS[0], *PARAS[1:]]
     art = clean(page(title_tag=TITLE, h1=TITLE, paras=paras))

@@ -187,8 +187,9 @@ def test_every_category_but_other_has_a_rule() -> None:
 
 
 @pytest.mark.parametrize("line", ["• Share", "| Advertisement |", "» Related Articles", "- Home -", "*Newsletter*",
-                                  "  Advertisement  ", "> Read More"])
-def test_bullets_bars_and_spaces_around_a_label_are_ignored(line: str) -> None:
+                                  "  Advertisement  ", "> Read More", "|\xa0\xa0Related\xa0Articles |",
+                                  "Share  this  article"])
+def test_bullets_bars_and_spaces_around_and_inside_a_label_are_ignored(line: str) -> None:
     assert match(line) is not None
 
 
