@@ -54,7 +54,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Top Stories", "Also Read", "Read More", "You may also like", "Download our app for breaking news alerts",
         "Subscribe now", "Become a member", "Support independent journalism", "Lesen Sie auch", "Meistgelesen",
         "Lire aussi", "Lee también", "Más noticias", "Die meistgelesenen Artikel bei Example.de", "Lo más leído",
-        "Du willst nichts mehr verpassen?",
+        "Du willst nichts mehr verpassen?", "Subscribe now to our weekend edition for the whole story.",
         "Stay informed on all the latest news, real-time breaking news updates, and follow all the important "
         "headlines in india news and world News on Zee News.",
     ],
@@ -76,6 +76,8 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Teilen", "Partager", "Compartir", "Folgen Sie uns auf Facebook", "Síguenos en Twitter", "Gift this article",
         "Teilen Sie dies mit:", "Gefällt mir:", "NEWS TEILEN:", "Gefällt mir Wird geladen …", "Diesen Artikel teilen:",
         "Pressemitteilung als PDF", "Dieses Skript als PDF herunterladen",
+        "Follow The Daily Star on Instagram and on Facebook @dailystar. Send us your tips on WhatsApp at "
+        "555-0100 or email us at tips@example.com or editors@example.com, any day of the week",
     ],
     Category.NEWSLETTER: [
         "Newsletter", "Sign up", "Sign up for our newsletter", "Thanks for signing up!",
@@ -103,6 +105,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Vertreter der Verfassungsorgane bei einer Kranzniederlegung © Presse- und Informationsamt | Jane Doe",
         "Die Jugendverbände sprachen mit der Ministerin. (Bildquelle: Ring der Landjugend )",
         "Cyber-Attacken nehmen weiter zu. – © Jane Doe – stock.adobe.com",
+        "Video verfügbar bis 31.12.2025", "Video available until 12 March",
     ],
     Category.BYLINE: [
         "By Sarah Lindqvist", "By Jane Doe, Reuters", "Written by Jane Doe and John Roe", "Von Jana Richter",
@@ -216,6 +219,8 @@ SENTENCES = [
     "The minister declined to comment.",
     "Follow-up talks are scheduled for next week.",
     "Police will follow up on the reports, a spokesman said.",
+    "Follow the signs on the motorway to the airport.",
+    "Subscribe to the idea that every vote counts, and the rest follows.",
     "Related charges were filed against two other men.",
     "Photo identification will be required at polling stations.",
     "The photo, taken in 1944, shows soldiers on a beach.",
