@@ -80,7 +80,8 @@ LEFTOVERS: dict[Category, list[str]] = {
         "555-0100 or email us at tips@example.com or editors@example.com, any day of the week",
     ],
     Category.NEWSLETTER: [
-        "Newsletter", "Sign up", "Sign up for our newsletter", "Thanks for signing up!",
+        "Newsletter", "Sign up", "Sign up for our newsletter", "Thanks for signing up!", "No thanks",
+        "Awesome, you're subscribed!",
         "Suscríbete a nuestro boletín", "Inscrivez-vous à notre newsletter",
         "Get our daily newsletter with the biggest stories of the day.",
         "Sign up for our morning briefing and get the top stories delivered to your inbox.",
@@ -105,7 +106,8 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Vertreter der Verfassungsorgane bei einer Kranzniederlegung © Presse- und Informationsamt | Jane Doe",
         "Die Jugendverbände sprachen mit der Ministerin. (Bildquelle: Ring der Landjugend )",
         "Cyber-Attacken nehmen weiter zu. – © Jane Doe – stock.adobe.com",
-        "Video verfügbar bis 31.12.2025", "Video available until 12 March",
+        "Video verfügbar bis 31.12.2025", "Video available until 12 March", "Photo courtesy of the city archive",
+        "Courtesy of Jane Doe",
     ],
     Category.BYLINE: [
         "By Sarah Lindqvist", "By Jane Doe, Reuters", "Written by Jane Doe and John Roe", "Von Jana Richter",
@@ -120,6 +122,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "This entry was posted in News and tagged politics. Bookmark the permalink.",
     ],
     Category.LEGAL: [
+        "This post may contain affiliate links.", "Some of the links in this article are affiliate links.",
         "Copyright 2024 The Daily Courier. All rights reserved.", "Privacy Policy", "Terms of Use", "Cookie Settings",
         "Do Not Sell or Share My Personal Information", "Your Privacy Choices",
         "Contact Us", "Impressum",
@@ -220,6 +223,8 @@ SENTENCES = [
     "Follow-up talks are scheduled for next week.",
     "Police will follow up on the reports, a spokesman said.",
     "Follow the signs on the motorway to the airport.",
+    "Courtesy calls were made to all members.",
+    "The post contains a link to the full report.",
     "Subscribe to the idea that every vote counts, and the rest follows.",
     "Related charges were filed against two other men.",
     "Photo identification will be required at polling stations.",
