@@ -56,3 +56,21 @@ def test_the_run_grows_over_a_short_byline_to_the_lead() -> None:
     lead = ("lead", 0.6, 25, "sentence", None)
     rows = [("menu", 0.02, 1, "plain", None), lead, ("Jane Doe", 0.3, 2, "plain", None)] + [PROSE] * 5
     assert _kept(rows)[:2] == ["lead", "Jane Doe"]
+
+
+def _list_with(leftover: tuple[str, float, int, str, tuple[Category, str] | None]) -> list[str]:
+    """The article, a list with a known leftover inside it, and the article's last paragraph."""
+    item = ("item", 0.4, 6, "plain", None)
+    last = ("last paragraph", 0.7, 20, "sentence", None)
+    return _kept([PROSE] * 6 + [item] * 5 + [leftover] + [item] * 5 + [last])
+
+
+def test_the_run_reaches_past_an_ad_or_a_caption_inside_a_list() -> None:
+    for leftover in (("Advertisement", 0.0, 1, "plain", (Category.ADVERTISEMENT, "ad-label")),
+                     ("View this post on Instagram", 0.0, 6, "plain", (Category.CAPTION, "embed-label"))):
+        assert _list_with(leftover) == ["prose"] * 6 + ["item"] * 10 + ["last paragraph"]
+
+
+def test_the_run_does_not_reach_past_a_sign_up_prompt() -> None:
+    prompt = ("Sign up for our newsletter", 0.0, 5, "plain", (Category.NEWSLETTER, "newsletter-signup"))
+    assert _list_with(prompt) == ["prose"] * 6

@@ -38,6 +38,7 @@ def test_the_data_file_is_well_formed() -> None:
 
 LEFTOVERS: dict[Category, list[str]] = {
     Category.ADVERTISEMENT: [
+        "Advertisement - Continue Reading Below", "Sponsor Message",
         "Vous avez lu 1 des 4 articles gratuits ce mois-ci.",
         "Advertisement", "ADVERTISEMENT", "Sponsored Content", "Anzeige", "Werbung", "Publicité", "Publicidad",
         "Story continues below advertisement", "Article continues after this advertisement", "Ad Feedback",
@@ -107,7 +108,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Die Jugendverbände sprachen mit der Ministerin. (Bildquelle: Ring der Landjugend )",
         "Cyber-Attacken nehmen weiter zu. – © Jane Doe – stock.adobe.com",
         "Video verfügbar bis 31.12.2025", "Video available until 12 March", "Photo courtesy of the city archive",
-        "Courtesy of Jane Doe",
+        "Courtesy of Jane Doe", "View this post on Instagram", "A post shared by Jane Doe (@janedoe)",
     ],
     Category.BYLINE: [
         "By Sarah Lindqvist", "By Jane Doe, Reuters", "Written by Jane Doe and John Roe", "Von Jana Richter",
@@ -152,6 +153,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Vos réactions (11)", "Comments are closed.",
     ],
     Category.TEMPLATE: [
+        "How useful was this post?", "Click on a star to rate it!", "Leave this field blank", "Why Trust Us?",
         "Loading...", "Please enable JavaScript to view this content.", "Your browser does not support the video tag.",
         "Thanks for your feedback!", "Rate this article", "Yes No",
         "Submit", "Search for:",
@@ -224,6 +226,8 @@ SENTENCES = [
     "Police will follow up on the reports, a spokesman said.",
     "Follow the signs on the motorway to the airport.",
     "Courtesy calls were made to all members.",
+    "The average rating of the hotels fell to 3.9 stars last year.",
+    "A post shared by the minister on Instagram drew thousands of comments.",
     "The post contains a link to the full report.",
     "Subscribe to the idea that every vote counts, and the rest follows.",
     "Related charges were filed against two other men.",
