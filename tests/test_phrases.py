@@ -60,6 +60,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "headlines in india news and world News on Zee News.",
     ],
     Category.NAVIGATION: [
+        "Home / Tech/Science / Apps",
         "Home", "Menu", "Search", "Back to top", "Skip to main content", "Next article", "Previous article",
         "Back to Blog", "Top of page", "Click here", "Read the full article", "Opens in a new window",
         "Zum Seitenanfang", "Nach oben", "Mehr laden", "Retour en haut", "Fermer", "Volver arriba", "Cerrar",
@@ -329,6 +330,7 @@ ONCE_FALSE_POSITIVES = [
     ('Updated figures show that inflation fell to 3.1 percent in February.', 'dated'),
     ('The ratio rose from 1/2 to 2/3 to 3/4 over the decade.', 'crumb-trail'),
     ('Q3 2024 / Q4 2024 / FY2025 results were mixed.', 'crumb-trail'),
+    ('12 Example State University 14 8% / 22% 640 N/A 310', 'crumb-trail'),  # a ranking's row: "N/A" parts nothing
     ('Copyright law has not kept pace with artificial intelligence, experts say.', 'copyright'),
     ('The site uses cookies to track users, the regulator found, and must ask for consent.', 'cookie'),
     ('Regulators said the website did not ask users to accept cookies before tracking their browsing.', 'cookie'),
