@@ -109,6 +109,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Die Jugendverbände sprachen mit der Ministerin. (Bildquelle: Ring der Landjugend )",
         "Cyber-Attacken nehmen weiter zu. – © Jane Doe – stock.adobe.com",
         "Video verfügbar bis 31.12.2025", "Video available until 12 March", "Photo courtesy of the city archive",
+        "Kuva: Lehtikuva", "Zdjęcie: PAP", "Die Kanzlerin sprach am Mittwoch in Berlin. Foto: dpa",
         "Courtesy of Jane Doe", "View this post on Instagram", "A post shared by Jane Doe (@janedoe)",
     ],
     Category.BYLINE: [
@@ -227,6 +228,8 @@ SENTENCES = [
     "Police will follow up on the reports, a spokesman said.",
     "Follow the signs on the motorway to the airport.",
     "Courtesy calls were made to all members.",
+    "The agency released a single photo: a blurred image of the suspect.",
+    "Police released a statement on Monday. Photo: the suspect's car, which was found on Tuesday, they said.",
     "The average rating of the hotels fell to 3.9 stars last year.",
     "A post shared by the minister on Instagram drew thousands of comments.",
     "The post contains a link to the full report.",
