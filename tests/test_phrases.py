@@ -55,6 +55,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Top Stories", "Also Read", "Read More", "You may also like", "Download our app for breaking news alerts",
         "Subscribe now", "Become a member", "Support independent journalism", "Lesen Sie auch", "Meistgelesen",
         "Lire aussi", "Lee también", "Más noticias", "Die meistgelesenen Artikel bei Example.de", "Lo más leído",
+        "Jede kleine Spende hilft uns, unabhängig zu bleiben.", "Unterstützen Sie uns!", "Je fais un don",
         "Du willst nichts mehr verpassen?", "Subscribe now to our weekend edition for the whole story.",
         "Stay informed on all the latest news, real-time breaking news updates, and follow all the important "
         "headlines in india news and world News on Zee News.",
@@ -77,11 +78,12 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Facebook Twitter LinkedIn Email", "Follow us on Twitter and Instagram for the latest updates",
         "Teilen", "Partager", "Compartir", "Folgen Sie uns auf Facebook", "Síguenos en Twitter", "Gift this article",
         "Teilen Sie dies mit:", "Gefällt mir:", "NEWS TEILEN:", "Gefällt mir Wird geladen …", "Diesen Artikel teilen:",
-        "Pressemitteilung als PDF", "Dieses Skript als PDF herunterladen",
+        "Den Artikel mit anderen teilen/diskutieren:", "Pressemitteilung als PDF", "Dieses Skript als PDF herunterladen",
         "Follow The Daily Star on Instagram and on Facebook @dailystar. Send us your tips on WhatsApp at "
         "555-0100 or email us at tips@example.com or editors@example.com, any day of the week",
     ],
     Category.NEWSLETTER: [
+        "Get regular updates on the latest tutorials", "Get our Weekly Roundup of the Best Stories Newsletter",
         "Newsletter", "Sign up", "Sign up for our newsletter", "Thanks for signing up!", "No thanks",
         "Awesome, you're subscribed!",
         "Suscríbete a nuestro boletín", "Inscrivez-vous à notre newsletter",
@@ -228,6 +230,9 @@ SENTENCES = [
     "Police will follow up on the reports, a spokesman said.",
     "Follow the signs on the motorway to the airport.",
     "Courtesy calls were made to all members.",
+    "Residents can get regular updates on road closures by calling the hotline.",
+    "Die Spende wurde im Mai an das Kinderhospiz übergeben.",
+    "Wir werden den Artikel mit anderen Quellen vergleichen.",
     "The agency released a single photo: a blurred image of the suspect.",
     "Police released a statement on Monday. Photo: the suspect's car, which was found on Tuesday, they said.",
     "The average rating of the hotels fell to 3.9 stars last year.",
