@@ -38,6 +38,7 @@ def test_the_data_file_is_well_formed() -> None:
 
 LEFTOVERS: dict[Category, list[str]] = {
     Category.ADVERTISEMENT: [
+        "Buy on Amazon", "View Deal", "Shop now",
         "Advertisement - Continue Reading Below", "Sponsor Message",
         "Vous avez lu 1 des 4 articles gratuits ce mois-ci.",
         "Advertisement", "ADVERTISEMENT", "Sponsored Content", "Anzeige", "Werbung", "Publicité", "Publicidad",
@@ -78,7 +79,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Facebook Twitter LinkedIn Email", "Follow us on Twitter and Instagram for the latest updates",
         "Teilen", "Partager", "Compartir", "Folgen Sie uns auf Facebook", "Síguenos en Twitter", "Gift this article",
         "Teilen Sie dies mit:", "Gefällt mir:", "NEWS TEILEN:", "Gefällt mir Wird geladen …", "Diesen Artikel teilen:",
-        "Den Artikel mit anderen teilen/diskutieren:", "Pressemitteilung als PDF", "Dieses Skript als PDF herunterladen",
+        "Like this:", "Like Loading...", "Den Artikel mit anderen teilen/diskutieren:", "Pressemitteilung als PDF", "Dieses Skript als PDF herunterladen",
         "Follow The Daily Star on Instagram and on Facebook @dailystar. Send us your tips on WhatsApp at "
         "555-0100 or email us at tips@example.com or editors@example.com, any day of the week",
     ],
@@ -96,6 +97,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Wenn du per E-Mail über Aktuelles informiert werden willst, kannst du unseren Newsletter hier abonnieren.",
     ],
     Category.RELATED: [
+        "Recent Articles",
         "Related Articles", "Related Stories", "Related", "Further reading", "Read next", "In other news",
         "Read This Next", "Keep Reading", "More Like This", "Recent Posts", "You might also be interested in",
         "Mehr zum Thema", "Articles liés", "Artículos relacionados", "Tags: Nigeria, museums, restitution",
@@ -230,6 +232,9 @@ SENTENCES = [
     "Police will follow up on the reports, a spokesman said.",
     "Follow the signs on the motorway to the airport.",
     "Courtesy calls were made to all members.",
+    "Buy now, pay later loans grew 40 percent last year.",
+    "Like this one, most bridges in the region were built in the 1960s.",
+    "Recent articles in the journal have questioned the method.",
     "Residents can get regular updates on road closures by calling the hotline.",
     "Die Spende wurde im Mai an das Kinderhospiz übergeben.",
     "Wir werden den Artikel mit anderen Quellen vergleichen.",
