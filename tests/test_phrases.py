@@ -62,7 +62,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "headlines in india news and world News on Zee News.",
     ],
     Category.NAVIGATION: [
-        "Home / Tech/Science / Apps",
+        "Home / Tech/Science / Apps", "Show 3 more ▼", "Collapsed Expand All", "Toggle", "Jump to",
         "Home", "Menu", "Search", "Back to top", "Skip to main content", "Next article", "Previous article",
         "Back to Blog", "Top of page", "Click here", "Read the full article", "Opens in a new window",
         "Zum Seitenanfang", "Nach oben", "Mehr laden", "Retour en haut", "Fermer", "Volver arriba", "Cerrar",
@@ -233,6 +233,8 @@ SENTENCES = [
     "Follow the signs on the motorway to the airport.",
     "Courtesy calls were made to all members.",
     "Buy now, pay later loans grew 40 percent last year.",
+    "Show me the money, the senator said.",
+    "Toggle switches were replaced with touch screens.",
     "Like this one, most bridges in the region were built in the 1960s.",
     "Recent articles in the journal have questioned the method.",
     "Residents can get regular updates on road closures by calling the hotline.",
