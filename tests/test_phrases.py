@@ -38,7 +38,7 @@ def test_the_data_file_is_well_formed() -> None:
 
 LEFTOVERS: dict[Category, list[str]] = {
     Category.ADVERTISEMENT: [
-        "Buy on Amazon", "View Deal", "Shop now",
+        "Buy on Amazon", "View Deal", "Shop now", "Best Prices Today:", "Price comparison from over 9,000 stores",
         "Advertisement - Continue Reading Below", "Sponsor Message",
         "Vous avez lu 1 des 4 articles gratuits ce mois-ci.",
         "Advertisement", "ADVERTISEMENT", "Sponsored Content", "Anzeige", "Werbung", "Publicité", "Publicidad",
@@ -159,6 +159,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Vos réactions (11)", "Comments are closed.",
     ],
     Category.TEMPLATE: [
+        "We independently review everything we recommend.", "Who curated this article?", "Article Sources",
         "How useful was this post?", "Click on a star to rate it!", "Leave this field blank", "Why Trust Us?",
         "Loading...", "Please enable JavaScript to view this content.", "Your browser does not support the video tag.",
         "Thanks for your feedback!", "Rate this article", "Yes No",
@@ -235,6 +236,8 @@ SENTENCES = [
     "Buy now, pay later loans grew 40 percent last year.",
     "Show me the money, the senator said.",
     "Toggle switches were replaced with touch screens.",
+    "We independently verified the figures the company gave us.",
+    "Star ratings on the site were found to be inflated, the regulator said.",
     "Like this one, most bridges in the region were built in the 1960s.",
     "Recent articles in the journal have questioned the method.",
     "Residents can get regular updates on road closures by calling the hotline.",
