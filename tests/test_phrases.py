@@ -38,6 +38,7 @@ def test_the_data_file_is_well_formed() -> None:
 
 LEFTOVERS: dict[Category, list[str]] = {
     Category.ADVERTISEMENT: [
+        "$119 at Amazon $120 at Target", "Check Price at Amazon $24 List",
         "Buy on Amazon", "View Deal", "Shop now", "Best Prices Today:", "Price comparison from over 9,000 stores",
         "Advertisement - Continue Reading Below", "Sponsor Message",
         "Vous avez lu 1 des 4 articles gratuits ce mois-ci.",
@@ -79,11 +80,12 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Facebook Twitter LinkedIn Email", "Follow us on Twitter and Instagram for the latest updates",
         "Teilen", "Partager", "Compartir", "Folgen Sie uns auf Facebook", "Síguenos en Twitter", "Gift this article",
         "Teilen Sie dies mit:", "Gefällt mir:", "NEWS TEILEN:", "Gefällt mir Wird geladen …", "Diesen Artikel teilen:",
-        "Like this:", "Like Loading...", "Den Artikel mit anderen teilen/diskutieren:", "Pressemitteilung als PDF", "Dieses Skript als PDF herunterladen",
+        "Share on Facebook (Opens in new window) Facebook", "Like this:", "Like Loading...", "Den Artikel mit anderen teilen/diskutieren:", "Pressemitteilung als PDF", "Dieses Skript als PDF herunterladen",
         "Follow The Daily Star on Instagram and on Facebook @dailystar. Send us your tips on WhatsApp at "
         "555-0100 or email us at tips@example.com or editors@example.com, any day of the week",
     ],
     Category.NEWSLETTER: [
+        "Sign up for updates. Unsubscribe anytime. See our Privacy Policy.", "Don't miss a thing!",
         "Get regular updates on the latest tutorials", "Get our Weekly Roundup of the Best Stories Newsletter",
         "Newsletter", "Sign up", "Sign up for our newsletter", "Thanks for signing up!", "No thanks",
         "Awesome, you're subscribed!",
@@ -97,7 +99,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Wenn du per E-Mail über Aktuelles informiert werden willst, kannst du unseren Newsletter hier abonnieren.",
     ],
     Category.RELATED: [
-        "Recent Articles",
+        "Recent Articles", "You may also like these posts...",
         "Related Articles", "Related Stories", "Related", "Further reading", "Read next", "In other news",
         "Read This Next", "Keep Reading", "More Like This", "Recent Posts", "You might also be interested in",
         "Mehr zum Thema", "Articles liés", "Artículos relacionados", "Tags: Nigeria, museums, restitution",
@@ -142,6 +144,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "This site participates in the Amazon Associate program and earns revenue from qualifying purchases.",
     ],
     Category.COMMENTS: [
+        "Notify me of follow-up comments by email.", "Notify me of new posts by email.",
         "Comments", "12 comments", "Leave a comment", "Leave a reply", "Reply", "Report abuse",
         "Load comments", "Voir les commentaires", "Ver comentarios",
         "Leave a Reply Cancel reply", "Post Comment",
@@ -236,6 +239,7 @@ SENTENCES = [
     "Buy now, pay later loans grew 40 percent last year.",
     "Show me the money, the senator said.",
     "Toggle switches were replaced with touch screens.",
+    "Readers can unsubscribe at any time, the company said.",
     "We independently verified the figures the company gave us.",
     "Star ratings on the site were found to be inflated, the regulator said.",
     "Like this one, most bridges in the region were built in the 1960s.",
