@@ -115,7 +115,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Die Jugendverbände sprachen mit der Ministerin. (Bildquelle: Ring der Landjugend )",
         "Cyber-Attacken nehmen weiter zu. – © Jane Doe – stock.adobe.com",
         "Video verfügbar bis 31.12.2025", "Video available until 12 March", "Photo courtesy of the city archive",
-        "Kuva: Lehtikuva", "Zdjęcie: PAP", "Die Kanzlerin sprach am Mittwoch in Berlin. Foto: dpa",
+        "Zum Vergrößern auf das Bild klicken", "Cliquez pour agrandir", "Kuva: Lehtikuva", "Zdjęcie: PAP", "Die Kanzlerin sprach am Mittwoch in Berlin. Foto: dpa",
         "Courtesy of Jane Doe", "View this post on Instagram", "A post shared by Jane Doe (@janedoe)",
     ],
     Category.BYLINE: [
@@ -131,7 +131,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "This entry was posted in News and tagged politics. Bookmark the permalink.",
     ],
     Category.LEGAL: [
-        "This post may contain affiliate links.", "Some of the links in this article are affiliate links.",
+        "Advertising Disclosure", "This post may contain affiliate links.", "Some of the links in this article are affiliate links.",
         "Copyright 2024 The Daily Courier. All rights reserved.", "Privacy Policy", "Terms of Use", "Cookie Settings",
         "Do Not Sell or Share My Personal Information", "Your Privacy Choices",
         "Contact Us", "Impressum",
