@@ -127,7 +127,7 @@ def _any_of(words: set[str]) -> re.Pattern[str]:
 def match(line: str) -> tuple[Category, str] | None:
     """The (category, rule) of a known leftover line, or None."""
     text = line.strip(TRIM)
-    if not text.isascii() or "  " in text:  # rules spell a space " ": no-break and runs of spaces become one
+    if "\xa0" in text or "  " in text or "\t" in text:  # rules spell a space " ": these become one
         text = " ".join(text.split()).strip(TRIM)
     step = bisect_left(LENGTH_STEPS, len(text))
     if not text or step >= len(LENGTH_STEPS):  # only marks ("|||", "* * *"), or too long
