@@ -57,6 +57,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Top Stories", "Also Read", "Read More", "You may also like", "Download our app for breaking news alerts",
         "Subscribe now", "Become a member", "Support independent journalism", "Lesen Sie auch", "Meistgelesen",
         "Lire aussi", "Lee también", "Más noticias", "Die meistgelesenen Artikel bei Example.de", "Lo más leído",
+        "Learn more", "Find out more »", "Mehr erfahren", "En savoir plus",
         "Jede kleine Spende hilft uns, unabhängig zu bleiben.", "Unterstützen Sie uns!", "Je fais un don",
         "Du willst nichts mehr verpassen?", "Subscribe now to our weekend edition for the whole story.",
         "Stay informed on all the latest news, real-time breaking news updates, and follow all the important "
@@ -240,6 +241,7 @@ SENTENCES = [
     "Show me the money, the senator said.",
     "Toggle switches were replaced with touch screens.",
     "Readers can unsubscribe at any time, the company said.",
+    "Learn more about the risks before you invest, the regulator said.",
     "We independently verified the figures the company gave us.",
     "Star ratings on the site were found to be inflated, the regulator said.",
     "Like this one, most bridges in the region were built in the 1960s.",
