@@ -57,7 +57,7 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Top Stories", "Also Read", "Read More", "You may also like", "Download our app for breaking news alerts",
         "Subscribe now", "Become a member", "Support independent journalism", "Lesen Sie auch", "Meistgelesen",
         "Lire aussi", "Lee también", "Más noticias", "Die meistgelesenen Artikel bei Example.de", "Lo más leído",
-        "Learn more", "Find out more »", "Mehr erfahren", "En savoir plus",
+        "Learn more", "Find out more »", "Discover more",
         "Jede kleine Spende hilft uns, unabhängig zu bleiben.", "Unterstützen Sie uns!", "Je fais un don",
         "Du willst nichts mehr verpassen?", "Subscribe now to our weekend edition for the whole story.",
         "Stay informed on all the latest news, real-time breaking news updates, and follow all the important "
