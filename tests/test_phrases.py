@@ -86,6 +86,8 @@ LEFTOVERS: dict[Category, list[str]] = {
         "555-0100 or email us at tips@example.com or editors@example.com, any day of the week",
     ],
     Category.NEWSLETTER: [
+        "Get the Daily Brief by email and never miss our top stories. Free sign up",
+        "Schauen Sie mal in unseren Wochennewsletter!", "Want more? Check out our newsletter.",
         "Sign up for updates. Unsubscribe anytime. See our Privacy Policy.", "Don't miss a thing!",
         "Get regular updates on the latest tutorials", "Get our Weekly Roundup of the Best Stories Newsletter",
         "Newsletter", "Sign up", "Sign up for our newsletter", "Thanks for signing up!", "No thanks",
@@ -241,6 +243,8 @@ SENTENCES = [
     "Show me the money, the senator said.",
     "Toggle switches were replaced with touch screens.",
     "Readers can unsubscribe at any time, the company said.",
+    "In our newsletter last week, we reported on the vote.",
+    "Never miss a deadline again, the app promises.",
     "Learn more about the risks before you invest, the regulator said.",
     "We independently verified the figures the company gave us.",
     "Star ratings on the site were found to be inflated, the regulator said.",
