@@ -81,7 +81,8 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Facebook Twitter LinkedIn Email", "Follow us on Twitter and Instagram for the latest updates",
         "Teilen", "Partager", "Compartir", "Folgen Sie uns auf Facebook", "Síguenos en Twitter", "Gift this article",
         "Teilen Sie dies mit:", "Gefällt mir:", "NEWS TEILEN:", "Gefällt mir Wird geladen …", "Diesen Artikel teilen:",
-        "Share on Facebook (Opens in new window) Facebook", "Like this:", "Like Loading...", "Den Artikel mit anderen teilen/diskutieren:", "Pressemitteilung als PDF", "Dieses Skript als PDF herunterladen",
+        "Share on Facebook (Opens in new window) Facebook", "Like this:", "Like Loading...",
+        "Den Artikel mit anderen teilen/diskutieren:", "Pressemitteilung als PDF", "Dieses Skript als PDF herunterladen",
         "Follow The Daily Star on Instagram and on Facebook @dailystar. Send us your tips on WhatsApp at "
         "555-0100 or email us at tips@example.com or editors@example.com, any day of the week",
     ],
@@ -118,7 +119,8 @@ LEFTOVERS: dict[Category, list[str]] = {
         "Die Jugendverbände sprachen mit der Ministerin. (Bildquelle: Ring der Landjugend )",
         "Cyber-Attacken nehmen weiter zu. – © Jane Doe – stock.adobe.com",
         "Video verfügbar bis 31.12.2025", "Video available until 12 March", "Photo courtesy of the city archive",
-        "Zum Vergrößern auf das Bild klicken", "Cliquez pour agrandir", "Kuva: Lehtikuva", "Zdjęcie: PAP", "Die Kanzlerin sprach am Mittwoch in Berlin. Foto: dpa",
+        "Zum Vergrößern auf das Bild klicken", "Cliquez pour agrandir", "Kuva: Lehtikuva", "Zdjęcie: PAP",
+        "Die Kanzlerin sprach am Mittwoch in Berlin. Foto: dpa",
         "Courtesy of Jane Doe", "View this post on Instagram", "A post shared by Jane Doe (@janedoe)",
     ],
     Category.BYLINE: [
@@ -134,7 +136,8 @@ LEFTOVERS: dict[Category, list[str]] = {
         "This entry was posted in News and tagged politics. Bookmark the permalink.",
     ],
     Category.LEGAL: [
-        "Advertising Disclosure", "This post may contain affiliate links.", "Some of the links in this article are affiliate links.",
+        "Advertising Disclosure", "This post may contain affiliate links.",
+        "Some of the links in this article are affiliate links.",
         "Copyright 2024 The Daily Courier. All rights reserved.", "Privacy Policy", "Terms of Use", "Cookie Settings",
         "Do Not Sell or Share My Personal Information", "Your Privacy Choices",
         "Contact Us", "Impressum",
