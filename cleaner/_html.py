@@ -122,7 +122,7 @@ def may_be_leftover(line: str) -> bool:
 def _is_data_row(line: str) -> bool:
     """A table row as trafilatura writes it, "| cell | cell |"; a row of one cell ("| Related articles |")
     is a layout table's, a line like any other."""
-    return len(line) > 1 and line[0] == "|" == line[-1] and "|" in line[1:-1]
+    return line[:1] == "|" == line[-1:] and "|" in line[1:-1]
 
 
 def _drop_no_text(tree: lxml_html.HtmlElement) -> None:
