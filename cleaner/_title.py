@@ -139,7 +139,8 @@ def _label_like(part: str) -> bool:
     if DOMAIN.search(part) or BYLINE.match(part):
         return True
     if any(ch.isdigit() for ch in part):
-        return False
+        # a year or a count ("Guide 2025", "Top 10") is no label; a one-word brand may hold figures ("EM360Tech")
+        return len(words) == 1 and len(part) >= MIN_KICKER_WORD and any(map(str.isupper, part))
     return not any(w[0].islower() and w.lower() not in SITE_JOINERS for w in words)
 
 
@@ -256,7 +257,9 @@ def _label_around(line: str, heading: str) -> bool:
         return False
     if flat.startswith(own):
         rest = line[positions[len(own) - 1] + 1:].lstrip(TITLE_END).lstrip()
-        return rest[:1] in LABEL_MARKS and not rest.startswith(":")
+        # "Story: Subtitle" goes on; "Story : NPR" (a space before the colon) ends in a label
+        return rest[:1] in LABEL_MARKS and (not rest.startswith(":") or (
+            line[positions[len(own) - 1] + 1:].startswith(" :") and _label_like(rest[1:].strip())))
     if flat.endswith(own):  # a label before the title is a blog's or a site's name
         rest = line[:positions[len(flat) - len(own)]].rstrip(OPENING_QUOTES).rstrip()
         if rest.endswith(":") or DOMAIN.fullmatch(rest):
@@ -283,7 +286,8 @@ def title_line(lines: Sequence[str], body_start: int) -> int | None:
     """Index of the title line in text input, or None.
 
     Among the lines above the article, in order: line 0 printed again means
-    line 0 is the title; a heading that is line 0 less a label ("Story | Site")
+    line 0 is the title (the heading's own punctuation when it stands past the
+    menus: "Story: Sub" for "Story - Sub"); a heading that is line 0 less a label ("Story | Site")
     is the title; when line 0 has no site name, a heading that agrees with it
     right below it means line 0 is the title; the heading that agrees best with
     line 0 is the title when line 0 has a site name or the heading stands past
@@ -294,17 +298,23 @@ def title_line(lines: Sequence[str], body_start: int) -> int | None:
         return None
     main = strip_site_name(lines[0])
     has_site = main != lines[0].strip()
-    start = max(body_start, _article_start(lines))
+    # above where the body starts and above where its paragraphs do (the line model may keep a
+    # page's blurb first; the pair of paragraphs may stand further down)
+    starts = {body_start, max(body_start, _article_start(lines))}
+    near = sorted({i for start in starts
+                   for i in range(max(1, start - LOOKBACK_LINES), min(len(lines), start + LOOKAHEAD_LINES))})
     # the site's name printed near the top is no heading ("Story | web.dev" ... "web.dev")
     kept = set(map(_squash, SITE_SEPARATOR.split(main)))
     labels = tuple(p for p in map(_squash, SITE_SEPARATOR.split(lines[0])) if p and p not in kept)
-    heads = [i for i in range(max(1, start - LOOKBACK_LINES), min(len(lines), start + LOOKAHEAD_LINES))
+    heads = [i for i in near
              if looks_like_title(lines[i]) and not lines[i].rstrip(CLOSING_CHARS).endswith(NOT_HEADING_ENDS)
              and not BULLET_START.match(lines[i])  # "3. Step three": a list's item or section
              and not (len(lines[i].split()) <= MAX_SITE_WORDS and _squash(lines[i]).startswith(labels))]
     first = _squash(lines[0])
-    if any(_squash(lines[i]) == first for i in heads):
-        return 0
+    same = [i for i in heads if _squash(lines[i]) == first]
+    if same:  # line 0 printed again; past the menus, as the page's heading, in the article's punctuation
+        i = same[-1]
+        return i if i >= MIN_MENU_LINES and lines[i] != lines[0] else 0
     parts = [i for i in heads if _label_around(lines[0], lines[i])]
     if parts:
         return max(parts, key=lambda i: (len(lines[i]), i))

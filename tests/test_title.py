@@ -40,6 +40,7 @@ def pick(lines: list[str]) -> str:
     ("12 Must-Have Data Tools for 2026 | Python, SQL &#x26; AI | Splunk", "", "12 Must-Have Data Tools for 2026"),
     ("/ 11 Vacation Packages to Book for 2026", "", "11 Vacation Packages to Book for 2026"),
     ("大熊猫回家了 | 新华网", "", "大熊猫回家了"),
+    ("Top 10 Data Analytics Platforms in 2025 | EM360Tech", "", "Top 10 Data Analytics Platforms in 2025"),
 ])
 def test_strip_site_name_drops_the_site(title: str, site: str, want: str) -> None:
     assert strip_site_name(title, site) == want
@@ -188,6 +189,21 @@ def test_title_printed_again_is_line_0() -> None:
     assert title_line(lines, len(lines) - 2) == 0
 
 
+def test_title_printed_again_past_the_menus_in_other_punctuation_is_the_heading() -> None:
+    lines = text("Mobile UX Design - The Ultimate Guide 2025", "Mobile UX Design: The Ultimate Guide 2025")
+    assert pick(lines) == "Mobile UX Design: The Ultimate Guide 2025"
+    lines = ["Mobile UX Design - The Ultimate Guide 2025", "Mobile UX Design: The Ultimate Guide 2025", PARA, PARA]
+    assert title_line(lines, 2) == 0  # right below line 0 (a scraper's region): line 0 stays the title
+
+
+def test_heading_above_the_body_is_found_when_the_paragraph_pair_stands_far_below() -> None:
+    # the body starts below the heading; the first two paragraphs close together come 60 lines later
+    short = "A short paragraph of the article, one sentence only."
+    lines = ["The Beginner's Guide to Gym Equipment - Urge Fitness | Gyms Near Me", *MENU,
+             "The Beginner's Guide to Gym Equipment", short, *([short, "Treadmill"] * 30), PARA, PARA]
+    assert title_line(lines, len(MENU) + 2) == len(MENU) + 1
+
+
 @pytest.mark.parametrize(("first", "heading"), [
     ("The Fold-and-Cut Problem (Erik Demaine)", "The Fold-and-Cut Problem"),
     ("ENDIES Pt. 1: Tabletop Games | discodanlives", "ENDIES Pt. 1: Tabletop Games"),
@@ -197,6 +213,8 @@ def test_title_printed_again_is_line_0() -> None:
     ("Как восстановить берега рек — Новости", "Как восстановить берега рек"),
     ("The Objective Dad - How I Built Robust Local DNS Services", "How I Built Robust Local DNS Services"),
     ("Gregory Szorc's Digital Home | Mercurial's Journey to Python 3", "Mercurial's Journey to Python 3"),
+    ("Plumbers train as substitute teachers so teachers can protest a bill : NPR",
+     "Plumbers train as substitute teachers so teachers can protest a bill"),
 ])
 def test_heading_that_is_line_0_less_a_label_is_the_title(first: str, heading: str) -> None:
     assert pick(text(first, heading, menu=MENU[:3])) == heading
@@ -221,6 +239,7 @@ def test_a_numbered_section_is_no_title() -> None:
 def test_subtitle_after_a_colon_is_no_label() -> None:
     lines = ["Index Funds: How to Invest", "Index Funds", PARA, PARA]
     assert title_line(lines, 2) == 0
+    assert not _label_around("Élections : le second tour approche", "Élections")  # French spacing, no label
 
 
 def test_site_name_alone_is_no_heading() -> None:
