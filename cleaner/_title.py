@@ -82,6 +82,8 @@ PROSE_WORDS = 30
 MIN_MENU_LINES = 12
 # ...when it agrees this well with line 0 (agreement runs from 0 to 2).
 MIN_FAR_AGREEMENT = 1.0
+# ...or when one of the two begins with the other and the heading has this many words.
+MIN_SHARED_START_WORDS = 2
 # What may end a title before its label ("Story? | Site"), and the marks that set a label off.
 TITLE_END = "?!.…\"'’”»)]"
 LABEL_MARKS = frozenset("|｜-–—:·•»«/~⋆*([{,@")
@@ -270,6 +272,10 @@ def _label_around(line: str, heading: str) -> bool:
     return False
 
 
+def _one_begins_the_other(a: str, b: str) -> bool:
+    return bool(a) and bool(b) and (a.startswith(b) or b.startswith(a))
+
+
 def _headline_above_credit(lines: Sequence[str], i: int) -> bool:
     """Whether line `i` is shaped like a headline and a byline or a date follows it."""
     if not MIN_HEADLINE_WORDS <= len(lines[i].split()) <= MAX_HEADLINE_WORDS:
@@ -288,7 +294,8 @@ def title_line(lines: Sequence[str], body_start: int) -> int | None:
     Among the lines above the article, in order: line 0 printed again means
     line 0 is the title (the heading's own punctuation when it stands past the
     menus: "Story: Sub" for "Story - Sub"); a heading that is line 0 less a label ("Story | Site")
-    is the title; when line 0 has no site name, a heading that agrees with it
+    is the title; past the menus, a heading that line 0 (less its site name)
+    begins or that begins with it is; when line 0 has no site name, a heading that agrees with it
     right below it means line 0 is the title; the heading that agrees best with
     line 0 is the title when line 0 has a site name or the heading stands past
     the menus; when line 0 has a site name, a headline followed by a byline or
@@ -318,6 +325,12 @@ def title_line(lines: Sequence[str], body_start: int) -> int | None:
     parts = [i for i in heads if _label_around(lines[0], lines[i])]
     if parts:
         return max(parts, key=lambda i: (len(lines[i]), i))
+    # past the menus, a heading that line 0 begins (less a subtitle) or that begins with line 0
+    # (a shortened <title>): the page's own heading
+    started = [i for i in heads if i >= MIN_MENU_LINES and len(lines[i].split()) >= MIN_SHARED_START_WORDS
+               and _one_begins_the_other(_squash(lines[i]), _squash(main))]
+    if started:
+        return started[-1]
     prose = next((i for i, ln in enumerate(lines) if i and len(ln.split()) >= PROSE_WORDS), len(lines))
     best: tuple[float, int] = (0.0, 0)
     fallback = 0

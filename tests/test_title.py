@@ -196,6 +196,15 @@ def test_title_printed_again_past_the_menus_in_other_punctuation_is_the_heading(
     assert title_line(lines, 2) == 0  # right below line 0 (a scraper's region): line 0 stays the title
 
 
+def test_heading_past_the_menus_that_line_0_begins_or_that_begins_with_it_is_the_title() -> None:
+    lines = text("Tote Hummeln unter Linden: Die Erklärung", "Tote Hummeln unter Linden")
+    assert pick(lines) == "Tote Hummeln unter Linden"
+    lines = text("Leasing oder Finanzierung | Autohaus Müller", "Leasing oder Finanzierung – was lohnt sich mehr?")
+    assert pick(lines) == "Leasing oder Finanzierung – was lohnt sich mehr?"
+    lines = ["Tote Hummeln unter Linden: Die Erklärung", "Tote Hummeln unter Linden", PARA, PARA]
+    assert title_line(lines, 2) == 0  # right below line 0: a section, line 0 stays
+
+
 def test_heading_above_the_body_is_found_when_the_paragraph_pair_stands_far_below() -> None:
     # the body starts below the heading; the first two paragraphs close together come 60 lines later
     short = "A short paragraph of the article, one sentence only."
