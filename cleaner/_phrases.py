@@ -8,13 +8,15 @@ scan the whole line) are tried only on a line holding one of their keywords.
 
 For speed, a line meets only the rules, and the alternatives within them,
 that can start with its first character (`_first_char`); the rules fit for a
-(length step, first character) pair are listed once and kept.
+(length step, first character) pair are compiled into one pattern and kept,
+but not in a process's first lines (see UNCOMPILED_LINES).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -30,6 +32,11 @@ MAX_PHRASE_LINE_CHARS = LENGTH_STEPS[-1]
 TRIM = " \t*•·|-–—>»›"
 # Distinct first characters whose rule lists are kept (CJK text has thousands).
 MAX_CACHED_FIRST_CHARS = 4096
+# Compiling the rules of a (length step, first character) pair costs about 10 ms, and a page
+# meets dozens of pairs: a process's first lines meet each rule's own pattern in turn instead
+# (about 0.1 ms a line), so a one-page call or a cold start compiles nothing; after this many
+# such lines, pairs are compiled as they come (as every pair is in a long run).
+UNCOMPILED_LINES = 2000
 # Lines whose answer is kept: leftovers recur ("Advertisement", a site's menus), and the
 # title stage asks again about lines the line features asked about.
 CACHED_LINES = 8192
@@ -54,7 +61,7 @@ class _Fitting:
     gated_keywords: re.Pattern[str] | None  # finds any keyword of those rules in a lower-cased line
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Rules:
     plain: list[_Rule]
     gated: list[_Rule]
@@ -62,6 +69,7 @@ class _Rules:
     # keyword found -> gated rules it selects (a found keyword holds shorter ones: "comments" holds "comment")
     rules_for: dict[str, frozenset[int]]
     fitting: dict[tuple[int, str], _Fitting]  # (length step, first character) -> rules to try
+    uncompiled_lines: int = 0  # lines matched rule by rule so far
 
 
 @lru_cache(maxsize=1)
@@ -84,9 +92,9 @@ def _rules() -> _Rules:
     return _Rules(plain, gated, re.compile("|".join(re.escape(k) for k in all_keywords)), rules_for, {})
 
 
-def _fitting(rules: _Rules, step: int, first: str) -> _Fitting:
-    """The rules a line of length step `step` starting with `first` may match."""
-    key = (step, first)
+def _fitting(rules: _Rules, key: tuple[int, str]) -> _Fitting:
+    """The rules a line of a (length step, first character) pair may match, compiled."""
+    step, first = key
     found = rules.fitting.get(key)
     if found is None:
         limit = LENGTH_STEPS[step]
@@ -133,7 +141,13 @@ def match(line: str) -> tuple[Category, str] | None:
     if not text or step >= len(LENGTH_STEPS):  # only marks ("|||", "* * *"), or too long
         return None
     rules = _rules()
-    fitting = _fitting(rules, step, text[:1])
+    key = (step, text[:1])
+    fitting = rules.fitting.get(key)
+    if fitting is None:
+        if rules.uncompiled_lines < UNCOMPILED_LINES:
+            rules.uncompiled_lines += 1
+            return _match_each(rules, text, step)
+        fitting = _fitting(rules, key)
     if fitting.plain is not None:
         m = fitting.plain.fullmatch(text)
         if m is not None and m.lastindex is not None:
@@ -143,9 +157,16 @@ def match(line: str) -> tuple[Category, str] | None:
     lower = text.lower()
     if fitting.gated_keywords is None or fitting.gated_keywords.search(lower) is None:
         return None
+    return _gated_match(rules, text, lower, fitting.gated)
+
+
+def _gated_match(rules: _Rules, text: str, lower: str,
+                 gated: Iterable[tuple[int, int, tuple[str, ...], re.Pattern[str]]]) -> tuple[Category, str] | None:
+    """The first of `gated` ((index, max_chars, keywords, pattern), in file order) that matches
+    `text` and whose keywords the keyword scan finds in it."""
     size = len(text)
     hits: set[str] | None = None
-    for i, max_chars, keywords, pattern in fitting.gated:
+    for i, max_chars, keywords, pattern in gated:
         if size > max_chars or not any(map(lower.__contains__, keywords)) or pattern.fullmatch(text) is None:
             continue
         if hits is None:
@@ -153,3 +174,13 @@ def match(line: str) -> tuple[Category, str] | None:
         if any(i in rules.rules_for[hit] for hit in hits):
             return rules.gated[i].rule
     return None
+
+
+def _match_each(rules: _Rules, text: str, step: int) -> tuple[Category, str] | None:
+    """`match` with each rule's own pattern, one after the other: the same answer, nothing compiled."""
+    limit = LENGTH_STEPS[step]
+    for rule in rules.plain:
+        if rule.max_chars >= limit and rule.pattern.pattern.fullmatch(text) is not None:
+            return rule.rule
+    gated = ((i, g.max_chars, g.keywords, g.pattern.pattern) for i, g in enumerate(rules.gated))
+    return _gated_match(rules, text, text.lower(), gated)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from . import _body, _dateline, _html, _language, _phrases, _repeats, _title
+from . import _body, _dateline, _language, _phrases, _repeats, _title
 from ._classify import score_lines
 from ._decode import decode, parse_format, sniff_format, unix_newlines
 from ._model import Article, Category, Dateline, Format, Metadata, RemovedLine
@@ -41,6 +41,8 @@ def clean(raw: str | bytes, format: str | Format = "auto", url: str | None = Non
     text = decode(raw, opts.max_input_bytes)
     fmt = hint or sniff_format(text)
     if fmt is Format.HTML:
+        from . import _html  # here: trafilatura takes 0.3 s to import, which text input never needs
+
         page = _html.extract(text, url, opts.html_engine)
         lines, extracted = page.lines, True
         if page.page_lines is not None and _finds_more(page.page_lines, page.lines):
@@ -64,7 +66,9 @@ def _assemble(raw_lines: list[str], html_title: str, meta: Metadata, fmt: Format
         language = "" if meta.language else _language.detect(lines)  # the page may say it
         # The extractor already chose the main content; on it, the line classifier
         # removed more body than leftovers (measured), so only known leftovers go.
-        phrases = [_phrases.match(line) if _html.may_be_leftover(line) else None for line in lines]
+        from ._html import may_be_leftover
+
+        phrases = [_phrases.match(line) if may_be_leftover(line) else None for line in lines]
         keep = [phrase is None for phrase in phrases]
     else:
         language = _language.detect(lines)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 
 from hypothesis import given, settings
@@ -70,6 +72,22 @@ def _reference_match(line: str) -> tuple[Category, str] | None:
     return None
 
 
+@contextmanager
+def phrase_path(compiled: bool) -> Iterator[None]:
+    """`_phrases.match` by the compiled patterns of a long run, or rule by rule as in a process's
+    first lines (nothing compiled)."""
+    rules = _phrases._rules()
+    saved = rules.fitting, rules.uncompiled_lines
+    rules.fitting = saved[0] if compiled else {}
+    rules.uncompiled_lines = _phrases.UNCOMPILED_LINES if compiled else -10**9
+    _phrases.match.cache_clear()
+    try:
+        yield
+    finally:
+        rules.fitting, rules.uncompiled_lines = saved
+        _phrases.match.cache_clear()
+
+
 LINES = [
     "Advertisement", "• Share", "Share this article", "Shares of the company rose 5 percent.", "By Jane Doe",
     "Home › News › Science", "We use cookies to improve your experience. By continuing you accept them.",
@@ -82,4 +100,26 @@ LINES = [
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(LINES) | st.text(alphabet="abcdeiklmnoprstuvwy ,.:|/›©()ASHBKCP\u212a\u017f", max_size=60))
 def test_phrase_rules_decide_as_the_plain_reading(line: str) -> None:
-    assert _phrases.match(line) == _reference_match(line)
+    expected = _reference_match(line)
+    for compiled in (True, False):
+        with phrase_path(compiled):
+            assert _phrases.match(line) == expected, compiled
+
+
+def test_a_cold_process_compiles_nothing_for_a_page_then_compiles_as_lines_come() -> None:
+    page = ["Home", "Advertisement", "Share this article", "Follow us on Twitter", "By Jane Doe",
+            "The minister said on Tuesday that the talks would go on.", "© 2024 Example. All rights reserved."]
+    rules = _phrases._rules()
+    saved = rules.fitting, rules.uncompiled_lines
+    rules.fitting, rules.uncompiled_lines = {}, 0
+    _phrases.match.cache_clear()
+    try:
+        first = [_phrases.match(line) for line in page]
+        assert rules.fitting == {} and rules.uncompiled_lines == len(page)
+        rules.uncompiled_lines = _phrases.UNCOMPILED_LINES  # a long run's later lines
+        _phrases.match.cache_clear()
+        assert [_phrases.match(line) for line in page] == first
+        assert len(rules.fitting) == len({(bisect_left(_phrases.LENGTH_STEPS, len(line)), line[0]) for line in page})
+    finally:
+        rules.fitting, rules.uncompiled_lines = saved
+        _phrases.match.cache_clear()
