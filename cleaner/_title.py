@@ -292,14 +292,14 @@ def title_line(lines: Sequence[str], body_start: int) -> int | None:
     """Index of the title line in text input, or None.
 
     Among the lines above the article, in order: line 0 printed again means
-    line 0 is the title (the heading's own punctuation when it stands past the
-    menus: "Story: Sub" for "Story - Sub"); a heading that is line 0 less a label ("Story | Site")
-    is the title; past the menus, a heading that line 0 (less its site name)
-    begins or that begins with it is; when line 0 has no site name, a heading that agrees with it
-    right below it means line 0 is the title; the heading that agrees best with
-    line 0 is the title when line 0 has a site name or the heading stands past
-    the menus; when line 0 has a site name, a headline followed by a byline or
-    date is; else line 0.
+    line 0 is the title (in the heading's own punctuation when it stands past
+    the menus: "Story: Sub" for "Story - Sub"); a heading that is line 0 less a
+    label ("Story | Site") is the title; past the menus, a heading that line 0
+    (less its site name) begins, or that begins with it, is; when line 0 has no
+    site name, a heading that agrees with it right below it means line 0 is the
+    title; the heading that agrees best with line 0 is the title when line 0
+    has a site name or the heading stands past the menus; when line 0 has a
+    site name, a headline followed by a byline or date is; else line 0.
     """
     if not lines or not _first_line_title(lines[0]):
         return None
