@@ -30,8 +30,9 @@ LENGTH_STEPS = (20, 40, 60, 80, 120, 160, 200, 260, 300, 400, 1000)
 MAX_PHRASE_LINE_CHARS = LENGTH_STEPS[-1]
 # Characters stripped from both ends before matching (bullets, separators).
 TRIM = " \t*•·|-–—>»›"
-# Distinct first characters whose rule lists are kept (CJK text has thousands).
-MAX_CACHED_FIRST_CHARS = 4096
+# (length step, first character) pairs whose compiled rules are kept (CJK text has thousands of
+# first characters); past this, lines of a new pair meet each rule's own pattern in turn.
+MAX_COMPILED_PAIRS = 4096 * len(LENGTH_STEPS)
 # Compiling the rules of a (length step, first character) pair costs about 10 ms, and a page
 # meets dozens of pairs: a process's first lines meet each rule's own pattern in turn instead
 # (about 0.1 ms a line), so a one-page call or a cold start compiles nothing; after this many
@@ -93,21 +94,17 @@ def _rules() -> _Rules:
 
 
 def _fitting(rules: _Rules, key: tuple[int, str]) -> _Fitting:
-    """The rules a line of a (length step, first character) pair may match, compiled."""
+    """Compiles, and keeps, the rules a line of a (length step, first character) pair may match."""
     step, first = key
-    found = rules.fitting.get(key)
-    if found is None:
-        limit = LENGTH_STEPS[step]
-        plain = [r for r in rules.plain if r.max_chars >= limit]
-        pattern, kept = first_of([r.pattern for r in plain], first)
-        # a gated rule no line of this step is short enough for is left out, with its keywords
-        shortest = LENGTH_STEPS[step - 1] + 1 if step else 0
-        gated = ((i, g, g.pattern.for_first(first)) for i, g in enumerate(rules.gated) if g.max_chars >= shortest)
-        fit = tuple((i, g.max_chars, g.keywords, p) for i, g, p in gated if p is not None)
-        keywords = _any_of({k for _, _, words, _ in fit for k in words}) if fit else None
-        found = _Fitting(pattern, tuple(plain[i].rule for i in kept), fit, keywords)
-        if len(rules.fitting) < MAX_CACHED_FIRST_CHARS * len(LENGTH_STEPS):
-            rules.fitting[key] = found
+    limit = LENGTH_STEPS[step]
+    plain = [r for r in rules.plain if r.max_chars >= limit]
+    pattern, kept = first_of([r.pattern for r in plain], first)
+    # a gated rule no line of this step is short enough for is left out, with its keywords
+    shortest = LENGTH_STEPS[step - 1] + 1 if step else 0
+    gated = ((i, g, g.pattern.for_first(first)) for i, g in enumerate(rules.gated) if g.max_chars >= shortest)
+    fit = tuple((i, g.max_chars, g.keywords, p) for i, g, p in gated if p is not None)
+    keywords = _any_of({k for _, _, words, _ in fit for k in words}) if fit else None
+    found = rules.fitting[key] = _Fitting(pattern, tuple(plain[i].rule for i in kept), fit, keywords)
     return found
 
 
@@ -144,7 +141,7 @@ def match(line: str) -> tuple[Category, str] | None:
     key = (step, text[:1])
     fitting = rules.fitting.get(key)
     if fitting is None:
-        if rules.uncompiled_lines < UNCOMPILED_LINES:
+        if rules.uncompiled_lines < UNCOMPILED_LINES or len(rules.fitting) >= MAX_COMPILED_PAIRS:
             rules.uncompiled_lines += 1
             return _match_each(rules, text, step)
         fitting = _fitting(rules, key)

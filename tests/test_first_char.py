@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -123,3 +124,16 @@ def test_a_cold_process_compiles_nothing_for_a_page_then_compiles_as_lines_come(
     finally:
         rules.fitting, rules.uncompiled_lines = saved
         _phrases.match.cache_clear()
+
+
+def test_past_the_compiled_pairs_kept_a_new_pair_is_matched_rule_by_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    with phrase_path(compiled=True):
+        rules = _phrases._rules()
+        monkeypatch.setattr(_phrases, "MAX_COMPILED_PAIRS", len(rules.fitting))
+
+        def compile_fails(*args: object) -> None:
+            raise AssertionError("compiled past the pairs kept")
+
+        monkeypatch.setattr(_phrases, "_fitting", compile_fails)
+        for line in ("Ｓｈａｒｅ", "Ｆｏｌｌｏｗ ｕｓ ｏｎ Ｘ", "ｘ"):  # first characters no earlier test met
+            assert _phrases.match(line) == _reference_match(line)
