@@ -258,10 +258,11 @@ def _label_around(line: str, heading: str) -> bool:
     if not own or len(own) >= len(flat):
         return False
     if flat.startswith(own):
-        rest = line[positions[len(own) - 1] + 1:].lstrip(TITLE_END).lstrip()
+        after = line[positions[len(own) - 1] + 1:]
+        rest = after.lstrip(TITLE_END).lstrip()
         # "Story: Subtitle" goes on; "Story : NPR" (a space before the colon) ends in a label
         return rest[:1] in LABEL_MARKS and (not rest.startswith(":") or (
-            line[positions[len(own) - 1] + 1:].startswith(" :") and _label_like(rest[1:].strip())))
+            after.startswith(" :") and _label_like(rest[1:].strip())))
     if flat.endswith(own):  # a label before the title is a blog's or a site's name
         rest = line[:positions[len(flat) - len(own)]].rstrip(OPENING_QUOTES).rstrip()
         if rest.endswith(":") or DOMAIN.fullmatch(rest):
@@ -327,8 +328,9 @@ def title_line(lines: Sequence[str], body_start: int) -> int | None:
         return max(parts, key=lambda i: (len(lines[i]), i))
     # past the menus, a heading that line 0 begins (less a subtitle) or that begins with line 0
     # (a shortened <title>): the page's own heading
+    own = _squash(main)
     started = [i for i in heads if i >= MIN_MENU_LINES and len(lines[i].split()) >= MIN_SHARED_START_WORDS
-               and _one_begins_the_other(_squash(lines[i]), _squash(main))]
+               and _one_begins_the_other(_squash(lines[i]), own)]
     if started:
         return started[-1]
     prose = next((i for i, ln in enumerate(lines) if i and len(ln.split()) >= PROSE_WORDS), len(lines))

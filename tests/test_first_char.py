@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from importlib import resources
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -74,19 +75,25 @@ def _reference_match(line: str) -> tuple[Category, str] | None:
 
 
 @contextmanager
-def phrase_path(compiled: bool) -> Iterator[None]:
-    """`_phrases.match` by the compiled patterns of a long run, or rule by rule as in a process's
-    first lines (nothing compiled)."""
+def phrase_state(fitting: dict[tuple[int, str], Any] | None, uncompiled_lines: int) -> Iterator[_phrases._Rules]:
+    """`_phrases`'s compiled pairs (None: those it has) and count of lines matched rule by rule set
+    for the block, then put back; answers cached before or during it are forgotten."""
     rules = _phrases._rules()
     saved = rules.fitting, rules.uncompiled_lines
-    rules.fitting = saved[0] if compiled else {}
-    rules.uncompiled_lines = _phrases.UNCOMPILED_LINES if compiled else -10**9
+    rules.fitting = saved[0] if fitting is None else fitting
+    rules.uncompiled_lines = uncompiled_lines
     _phrases.match.cache_clear()
     try:
-        yield
+        yield rules
     finally:
         rules.fitting, rules.uncompiled_lines = saved
         _phrases.match.cache_clear()
+
+
+def phrase_path(compiled: bool) -> AbstractContextManager[_phrases._Rules]:
+    """`_phrases.match` by the compiled patterns of a long run, or rule by rule as in a process's
+    first lines (nothing compiled)."""
+    return phrase_state(None, _phrases.UNCOMPILED_LINES) if compiled else phrase_state({}, -10**9)
 
 
 LINES = [
@@ -110,20 +117,13 @@ def test_phrase_rules_decide_as_the_plain_reading(line: str) -> None:
 def test_a_cold_process_compiles_nothing_for_a_page_then_compiles_as_lines_come() -> None:
     page = ["Home", "Advertisement", "Share this article", "Follow us on Twitter", "By Jane Doe",
             "The minister said on Tuesday that the talks would go on.", "© 2024 Example. All rights reserved."]
-    rules = _phrases._rules()
-    saved = rules.fitting, rules.uncompiled_lines
-    rules.fitting, rules.uncompiled_lines = {}, 0
-    _phrases.match.cache_clear()
-    try:
+    with phrase_state({}, 0) as rules:  # a fresh process
         first = [_phrases.match(line) for line in page]
         assert rules.fitting == {} and rules.uncompiled_lines == len(page)
         rules.uncompiled_lines = _phrases.UNCOMPILED_LINES  # a long run's later lines
         _phrases.match.cache_clear()
         assert [_phrases.match(line) for line in page] == first
         assert len(rules.fitting) == len({(bisect_left(_phrases.LENGTH_STEPS, len(line)), line[0]) for line in page})
-    finally:
-        rules.fitting, rules.uncompiled_lines = saved
-        _phrases.match.cache_clear()
 
 
 def test_past_the_compiled_pairs_kept_a_new_pair_is_matched_rule_by_rule(monkeypatch: pytest.MonkeyPatch) -> None:

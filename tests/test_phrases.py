@@ -415,7 +415,7 @@ def test_no_rule_backtracks_without_end(line: str, compiled: bool) -> None:
 
     assert len(line) <= MAX_PHRASE_LINE_CHARS
     with phrase_path(compiled):
-        match(line)  # compiles the rules for its first character and length, once per process
+        match(line)  # on the compiled path, compiles the rules of its length and first character
         match(line + "!")
         match.cache_clear()
         start = time.perf_counter()
