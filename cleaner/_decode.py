@@ -3,6 +3,9 @@
 Bytes are decoded by charset-normalizer (BOM, declared charset in HTML, then
 statistical detection); undecodable bytes become U+FFFD rather than an error.
 Binary files are refused up front by their magic numbers and control bytes.
+A page some tool already read as ISO-8859-1 though it declares another charset
+(`requests` does so to any page whose HTTP header names none) is read again as
+it declares (`_undo_latin1_reading`).
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ _UTF16_ZERO_SHARE = 0.4
 _MAX_CONTROL_SHARE = 0.10
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13))
 _CHARSET_DECL = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+_CHARSET_DECL_TEXT = re.compile(_CHARSET_DECL.pattern.decode("ascii"), re.I)
 _HTML_SNIFF = re.compile(
     r"<!doctype\s+html|<html[\s>]|<head[\s>]|<body[\s>]|<(?:p|div|article|meta|title|script|br|span|a)\b[^>]*>",
     re.I,
@@ -102,6 +106,7 @@ def decode(raw: str | bytes, max_bytes: int) -> str:
             text = _decode_bytes(data)
     else:
         raise OptionsError("raw", f"expected str or bytes, got {type(raw).__name__}")
+    text = _undo_latin1_reading(text)  # before the C1 characters such a reading makes are dropped below
     text = text.removeprefix("\ufeff")
     if _has_junk(text):
         text = _JUNK_CHARS.sub("", text)
@@ -140,6 +145,37 @@ def _unicode_encoding(head: bytes) -> str | None:
     if even_zero >= _UTF16_ZERO_SHARE and odd_zero < 0.02:
         return "utf-16-be"
     return None
+
+
+def _undo_latin1_reading(text: str) -> str:
+    """The text read again in the charset its HTML head declares, when it is that page's bytes read
+    as ISO-8859-1 (or windows-1252: "â€™" for "’") and they are valid in that charset; else unchanged.
+
+    Valid is the evidence: prose read as Latin-1 almost never makes valid UTF-8 or GBK ("café"
+    is not UTF-8: an é byte must lead two more bytes), while a misreading always does.
+    """
+    if text.isascii():
+        return text
+    declared = _CHARSET_DECL_TEXT.search(text, 0, _SNIFF_BYTES)
+    if declared is None:
+        return text
+    name = declared.group(1).lower()
+    try:
+        codec = codecs.lookup("cp1252" if name in _AS_CP1252 else name).name
+    except LookupError:
+        return text
+    if codec == "iso8859-1":
+        return text
+    for reading in ("latin-1", "cp1252"):
+        try:
+            data = text.encode(reading)
+        except UnicodeEncodeError:  # a character neither reading makes: this is no misreading
+            continue
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            return text
+    return text
 
 
 def _decode_bytes(data: bytes) -> str:

@@ -123,6 +123,60 @@ def test_unknown_declared_charset_falls_back_to_detection() -> None:
     assert "Ça va très bien" in decode(page.encode("latin-1"), LIMIT)
 
 
+# --- a page already read as ISO-8859-1 (what `requests` does when the HTTP header names no charset) ---
+
+
+def _page(charset: str, body: str) -> str:
+    return f'<html><head><meta charset="{charset}"><title>t</title></head><body><p>{body}</p></body></html>'
+
+
+@pytest.mark.parametrize("reading", ["latin-1", "cp1252"])
+def test_a_utf8_page_read_as_latin1_is_read_again_as_utf8(reading: str) -> None:
+    page = _page("utf-8", "It’s a café — naïve, €5. " + GERMAN)
+    misread = page.encode("utf-8").decode(reading)
+    assert "Ã©" in misread
+    assert decode(misread, LIMIT) == page
+
+
+def test_a_gbk_page_read_as_latin1_is_read_again_as_declared() -> None:
+    page = '<meta http-equiv="Content-Type" content="text/html; charset=gb2312"><p>一个约定，信守15年，感人至深。</p>'
+    assert decode(page.encode("gb2312").decode("latin-1"), LIMIT) == page
+
+
+def test_a_cp1252_page_read_as_latin1_keeps_its_quotes() -> None:
+    page = _page("windows-1252", "“Quoted” — it cost €5")
+    misread = page.encode("cp1252").decode("latin-1")  # the quotes became C1 control characters
+    assert decode(misread, LIMIT) == page
+
+
+@pytest.mark.parametrize("page", [
+    _page("utf-8", "Un café à Paris, très naïf."),  # Latin-1 letters, but no UTF-8 they could be the reading of
+    _page("iso-8859-1", "Ã© stays as it is: the page says Latin-1"),
+    _page("utf-8", "Ã© and ’: a character no Latin-1 reading makes"),
+    "Text with no declared charset: Ã© stays.",
+], ids=["latin1-letters", "declared-latin1", "beyond-cp1252", "undeclared"])
+def test_text_that_is_no_misreading_is_kept(page: str) -> None:
+    assert decode(page, LIMIT) == page
+
+
+@given(st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=60))
+def test_any_utf8_page_read_as_latin1_comes_back(text: str) -> None:
+    page = _page("utf-8", text)
+    assert decode(page.encode("utf-8").decode("latin-1"), LIMIT) == decode(page, LIMIT)
+
+
+def test_html_mode_cleans_the_page_read_again() -> None:
+    paragraphs = "".join(f"<p>Die Straße in München wurde am {n}. März gesperrt, sagte die Polizei am Mittwoch.</p>"
+                         for n in range(1, 6))
+    page = (f'<html><head><meta charset="utf-8"><title>Straße gesperrt</title></head>'
+            f'<body><article>{paragraphs}</article></body></html>')
+    misread = page.encode("utf-8").decode("latin-1")
+    for raw in (misread, misread.encode("utf-8")):  # as a str, and as the file a scraper saved it to
+        article = clean(raw, format="html")
+        assert article.title == "Straße gesperrt"
+        assert article.paragraphs and all("Straße in München" in p for p in article.paragraphs)
+
+
 def test_invalid_utf8_never_raises() -> None:
     data = b"Valid start. \xff\xfe\xfd broken \xc3 middle \xe2\x82 end.\n" * 5
     text = decode(data, LIMIT)
