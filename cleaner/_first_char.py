@@ -41,6 +41,11 @@ NO_MATCH: Any = object()
 _COMBINED: dict[tuple[tuple[int, str | None], ...], re.Pattern[str]] = {}
 # one-character items of parse trees, compiled: (op, repr(argument), flags) -> pattern
 _ITEM_PATTERNS: dict[tuple[Any, str, int], re.Pattern[str]] = {}
+# Parse (sub)trees whose `_firsts` are kept (the phrase rules have a few thousand).
+MAX_CACHED_TREES = 65536
+# `_firsts` of the (sub)trees of the patterns' own parse trees, which live as long as the patterns:
+# id(tree) -> (tree, its first items); the tree is held so that its id is never reused.
+_FIRSTS: dict[int, tuple[Any, list[tuple[Any, Any]] | None]] = {}
 
 
 class FirstCharPattern:
@@ -56,6 +61,8 @@ class FirstCharPattern:
             except Exception:  # see the module docstring
                 self._tree = None
         self._by_char: dict[str, re.Pattern[str] | None] = {}
+        # tree_for's answers: a character meets the same pattern in the patterns of every line length
+        self._tree_by_char: dict[str, Any] = {}
 
     def for_first(self, char: str) -> re.Pattern[str] | None:
         """The pattern for a text starting with `char` ("" for an empty text): the same matches
@@ -84,11 +91,16 @@ class FirstCharPattern:
         nothing goes or there is no tree: None), or NO_MATCH when no match can start with `char`."""
         if self._tree is None or not char:
             return self._tree
+        if char in self._tree_by_char:
+            return self._tree_by_char[char]
         try:
-            tree = _prune(self._tree, char, self._flags)
-            return NO_MATCH if tree is None else tree
+            pruned = _prune(self._tree, char, self._flags)
+            tree = NO_MATCH if pruned is None else pruned
         except Exception:  # see the module docstring
-            return self._tree
+            tree = self._tree
+        if len(self._tree_by_char) < MAX_CACHED_CHARS:
+            self._tree_by_char[char] = tree
+        return tree
 
 
 def first_of(patterns: Sequence[FirstCharPattern], char: str) -> tuple[re.Pattern[str] | None, tuple[int, ...]]:
@@ -191,7 +203,12 @@ def _prune(tree: Any, char: str, flags: int) -> Any:
 
     Only alternations and groups at the first position are pruned, and only when they
     cannot match empty: inside a repeat, a later round starts with another character."""
-    if not _can_start(_firsts(tree.data), char, flags):
+    known = _FIRSTS.get(id(tree))
+    if known is None:
+        known = (tree, _firsts(tree.data))
+        if len(_FIRSTS) < MAX_CACHED_TREES:
+            _FIRSTS[id(tree)] = known
+    if not _can_start(known[1], char, flags):
         return None
     items = list(tree.data)
     for i, (op, av) in enumerate(items):

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner import _phrases
+from cleaner import _first_char, _phrases
 from cleaner._first_char import FirstCharPattern, first_of
 from cleaner._model import Category
 
@@ -112,6 +112,20 @@ def test_phrase_rules_decide_as_the_plain_reading(line: str) -> None:
     for compiled in (True, False):
         with phrase_path(compiled):
             assert _phrases.match(line) == expected, compiled
+
+
+def test_a_patterns_tree_for_a_character_is_pruned_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the pairs of every length step a character starts ask for its tree again
+    pattern = FirstCharPattern("(?:share|tweet|print)(?: this)?", re.IGNORECASE)
+    pruned: list[str] = []
+    prune = _first_char._prune
+    monkeypatch.setattr(_first_char, "_prune",
+                        lambda tree, char, flags: pruned.append(char) or prune(tree, char, flags))
+    first = pattern.tree_for("S")
+    assert pruned and first is not pattern._tree  # "tweet" and "print" went
+    count = len(pruned)
+    assert pattern.tree_for("S") is first and len(pruned) == count
+    assert pattern.tree_for("x") is _first_char.NO_MATCH
 
 
 def test_a_cold_process_compiles_nothing_for_a_page_then_compiles_as_lines_come() -> None:
