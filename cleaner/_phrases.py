@@ -34,9 +34,10 @@ TRIM = " \t*•·|-–—>»›"
 # first characters); past this, lines of a new pair meet each rule's own pattern in turn.
 MAX_COMPILED_PAIRS = 4096 * len(LENGTH_STEPS)
 # Compiling the rules of a (length step, first character) pair costs milliseconds (the 1,686
-# pairs the bench's lines meet: 3.7-3.9 s in all), and a page meets dozens of pairs: a process's first lines meet each rule's own pattern in turn instead
-# (about 0.05 ms a line), so a one-page call or a cold start compiles nothing; after this many
-# such lines, pairs are compiled as they come (as every pair is in a long run).
+# pairs the bench's lines meet: 3.7-3.9 s in all), and a page meets dozens of pairs: a process's
+# first lines meet each rule's own pattern in turn instead (about 0.05 ms a line), so a one-page
+# call or a cold start compiles nothing; after this many such lines, pairs are compiled as they
+# come (as every pair is in a long run).
 UNCOMPILED_LINES = 2000
 # Lines whose answer is kept: leftovers recur ("Advertisement", a site's menus), and the
 # title stage asks again about lines the line features asked about.
