@@ -151,6 +151,14 @@ def test_a_gbk_page_read_as_latin1_is_read_again_as_declared() -> None:
     assert decode(page.encode("gb2312").decode("latin-1"), LIMIT) == page
 
 
+def test_a_shift_jis_page_read_as_cp1252_is_read_again() -> None:
+    # a Shift_JIS character may begin with a byte windows-1252 reads as one of its letters above U+00FF
+    page = '<meta charset="shift_jis"><p>a アイウ日本の</p>'
+    misread = page.encode("shift_jis").decode("cp1252")
+    assert "ƒ" in misread
+    assert decode(misread, LIMIT) == page
+
+
 def test_a_cp1252_page_read_as_latin1_keeps_its_quotes() -> None:
     page = _page("windows-1252", "“Quoted” — it cost €5")
     misread = page.encode("cp1252").decode("latin-1")  # the quotes became C1 control characters
