@@ -159,12 +159,8 @@ def _undo_latin1_reading(text: str) -> str:
     declared = _CHARSET_DECL_TEXT.search(text, 0, _SNIFF_BYTES)
     if declared is None:
         return text
-    name = declared.group(1).lower()
-    try:
-        codec = codecs.lookup("cp1252" if name in _AS_CP1252 else name).name
-    except LookupError:
-        return text
-    if codec == "iso8859-1":
+    codec = _declared_codec(declared.group(1))
+    if codec is None or codec == "iso8859-1":
         return text
     try:
         data = text.encode("latin-1")
@@ -192,17 +188,21 @@ def _decode_bytes(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     declared = _CHARSET_DECL.search(data[:_SNIFF_BYTES])
-    if declared:
-        name = declared.group(1).decode("ascii").lower()
-        if name in _AS_CP1252:
-            name = "cp1252"
-        # a page that says UTF-8 (or UTF-16 with no mark) but is not: believe the bytes instead
-        if not name.replace("_", "-").startswith(("utf-8", "utf8", "utf-16", "utf16", "utf-32", "utf32")):
-            try:
-                return data.decode(name, errors="replace")
-            except LookupError:
-                pass
+    codec = _declared_codec(declared.group(1).decode("ascii")) if declared else None
+    # a page that says UTF-8 (or UTF-16 with no mark) but is not: believe the bytes instead
+    if codec is not None and not codec.startswith(("utf-8", "utf-16", "utf-32")):
+        return data.decode(codec, errors="replace")
     return data.decode(_detect(data), errors="replace")
+
+
+def _declared_codec(name: str) -> str | None:
+    """The `codecs` name of a charset a page declares, the Latin-1 family read as windows-1252 (as
+    browsers do); None for a name Python does not know."""
+    name = name.lower()
+    try:
+        return codecs.lookup("cp1252" if name in _AS_CP1252 else name).name
+    except LookupError:
+        return None
 
 
 def _detect(data: bytes) -> str:
